@@ -261,7 +261,7 @@ export class ConstantContactApi {
 
 	private deleteContact(id: string): ApiResult {
 		const contact = this.contact(id);
-		contact.deleted_at = new Date().toISOString();
+		contact.deleted_at = contact.updated_at = this.account.now();
 		return { status: 204 };
 	}
 

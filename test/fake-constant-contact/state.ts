@@ -133,7 +133,7 @@ export class AccountState {
 	private readonly everEntered = new Set<string>();
 
 	constructor(
-		private readonly nowIso: () => string,
+		readonly now: () => string,
 		public reentryPolicy: ReentryPolicy,
 	) {}
 
@@ -158,7 +158,7 @@ export class AccountState {
 		favorite?: boolean;
 		automation?: boolean | { name: string };
 	}): ListRecord {
-		const at = this.nowIso();
+		const at = this.now();
 		const list: ListRecord = {
 			list_id: input.listId ?? randomUUID(),
 			name: input.name,
@@ -197,7 +197,7 @@ export class AccountState {
 
 	// ---- custom fields ----------------------------------------------------------------------------------
 	createCustomField(label: string, type = 'string'): CustomFieldRecord {
-		const at = this.nowIso();
+		const at = this.now();
 		const field: CustomFieldRecord = {
 			custom_field_id: randomUUID(),
 			label,
@@ -226,7 +226,7 @@ export class AccountState {
 		createSource: string;
 		optInSource?: string;
 	}): ContactRecord {
-		const at = this.nowIso();
+		const at = this.now();
 		const contact: ContactRecord = {
 			contact_id: randomUUID(),
 			address: input.address,
@@ -263,7 +263,7 @@ export class AccountState {
 	}
 
 	private stampPermission(contact: ContactRecord, to: Permission, source: string): void {
-		const at = this.nowIso();
+		const at = this.now();
 		if (to === 'unsubscribed') {
 			contact.opt_out_source = source;
 			contact.opt_out_date = at;
@@ -283,7 +283,7 @@ export class AccountState {
 	}
 
 	touch(contact: ContactRecord): void {
-		contact.updated_at = this.nowIso();
+		contact.updated_at = this.now();
 	}
 
 	/** Adds a membership; a contact that was not yet a member "joins", which is what fires a list-join automation. */
@@ -315,7 +315,7 @@ export class AccountState {
 			contactId: contact.contact_id,
 			email: contact.address,
 			route,
-			at: this.nowIso(),
+			at: this.now(),
 		});
 	}
 
@@ -358,7 +358,7 @@ export class AccountState {
 
 	// ---- activities -------------------------------------------------------------------------------------
 	createActivity(kind: ActivityRecord['kind'], status: Record<string, number>): ActivityRecord {
-		const at = this.nowIso();
+		const at = this.now();
 		const activity: ActivityRecord = {
 			activity_id: randomUUID(),
 			kind,
@@ -374,7 +374,7 @@ export class AccountState {
 	}
 
 	moveActivity(activity: ActivityRecord, state: ActivityState): void {
-		const at = this.nowIso();
+		const at = this.now();
 		activity.state = state;
 		activity.updated_at = at;
 		if (state === 'processing') {
