@@ -102,7 +102,7 @@ describe('contacts on the stand-in', () => {
 			const seen: string[] = [];
 			let path: string | undefined = '/contacts?limit=3';
 			while (path) {
-				const { body } = await cc.api('GET', path);
+				const { body }: { body: any } = await cc.api('GET', path);
 				seen.push(...body.contacts.map((c: any) => c.email_address.address));
 				path = body._links?.next?.href;
 				if (path) expect(path).toMatch(/^\/v3\/contacts\?/);
