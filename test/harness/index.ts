@@ -18,6 +18,8 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
+import type { FakeConstantContact } from '../fake-constant-contact';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fake-constant-contact';
 import type { CredentialUpdate } from './credentials';
 import { HarnessCredentialsHelper, HarnessCredentialTypes } from './credentials';
 import type { HarnessLogEntry } from './engine';
@@ -299,22 +301,15 @@ export function clearProcessedItems(): void {
 	deduplicator.clear();
 }
 
-/** The part of the Constant Contact stand-in the harness needs (test/fake-constant-contact). */
-export interface StandInLike {
-	apiBaseUrl: string;
-	oauthBaseUrl: string;
-	control: { issueTokens(options?: { clientId?: string; scope?: string }): IDataObject | Promise<IDataObject> };
-}
-
 /**
  * Credential data for `constantContactOAuth2Api` pointing at the stand-in, with a freshly
  * issued token pair (the state after the user clicked "Connect" in n8n).
  */
-export async function createStandInCredential(
-	fakeCc: StandInLike,
-	app: { clientId: string; clientSecret: string } = { clientId: 'test-client-id', clientSecret: 'test-client-secret' },
-): Promise<ICredentialDataDecryptedObject> {
-	const oauthTokenData = await fakeCc.control.issueTokens({ clientId: app.clientId });
+export function createStandInCredential(
+	fakeCc: Pick<FakeConstantContact, 'apiBaseUrl' | 'oauthBaseUrl' | 'control'>,
+	app: { clientId: string; clientSecret: string } = { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET },
+): ICredentialDataDecryptedObject {
+	const oauthTokenData = { ...fakeCc.control.issueTokens({ clientId: app.clientId }) } as IDataObject;
 	return {
 		clientId: app.clientId,
 		clientSecret: app.clientSecret,

@@ -1,0 +1,102 @@
+import type { FakeConstantContact } from '../fake-constant-contact';
+import { startFakeConstantContact } from '../fake-constant-contact';
+import { createCredentialStore, createStandInCredential, runWorkflow } from '.';
+import listContactLists from './workflows/list-contact-lists.json';
+
+const CREDENTIAL = 'constantContactOAuth2Api';
+
+describe("the harness's Constant Contact credential, through n8n-core's OAuth2 request path", () => {
+	let fakeCc: FakeConstantContact;
+
+	beforeEach(async () => {
+		fakeCc = await startFakeConstantContact({ requestsPerSecond: null, dailyQuota: null });
+		fakeCc.control.seedList({ name: 'Abandoned cart reminders' });
+	});
+
+	afterEach(async () => {
+		expect(fakeCc.control.contractViolations()).toEqual([]);
+		await fakeCc.stop();
+	});
+
+	it('reads the contact lists with the token the stand-in issued', async () => {
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+
+		const run = await runWorkflow(listContactLists, { credentials });
+
+		expect(run.status).toBe('success');
+		expect(run.outputsOf('List Contact Lists')[0].lists).toEqual([
+			expect.objectContaining({ name: 'Abandoned cart reminders' }),
+		]);
+		expect(run.credentialUpdates).toEqual([]);
+	});
+
+	it('refreshes an expired access token through the token URL and stores the rotated pair', async () => {
+		const connected = createStandInCredential(fakeCc);
+		const credentials = createCredentialStore({ [CREDENTIAL]: connected });
+		await runWorkflow(listContactLists, { credentials });
+		fakeCc.control.expireAllAccessTokens();
+		fakeCc.control.clearRequestLog();
+
+		const run = await runWorkflow(listContactLists, { credentials });
+
+		expect(run.status).toBe('success');
+		expect(run.outputsOf('List Contact Lists')[0].lists).toHaveLength(1);
+		expect(fakeCc.control.requestLog().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
+			'GET /v3/contact_lists 401',
+			'POST /oauth2/default/v1/token 200',
+			'GET /v3/contact_lists 200',
+		]);
+		const before = connected.oauthTokenData as { access_token: string; refresh_token: string };
+		const [update] = run.credentialUpdates;
+		expect(run.credentialUpdates).toHaveLength(1);
+		expect(update.credentialId).toBe('cc-credential-1');
+		expect(update.oauthTokenData.access_token).not.toBe(before.access_token);
+		expect(update.oauthTokenData.refresh_token).not.toBe(before.refresh_token);
+		expect(credentials.storedData(CREDENTIAL)?.oauthTokenData).toEqual(update.oauthTokenData);
+	});
+
+	it('refreshes again on a later run with the refresh token the previous refresh stored', async () => {
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		fakeCc.control.expireAllAccessTokens();
+		await runWorkflow(listContactLists, { credentials });
+		fakeCc.control.expireAllAccessTokens();
+
+		const run = await runWorkflow(listContactLists, { credentials });
+
+		expect(run.status).toBe('success');
+		expect(run.credentialUpdates).toHaveLength(1);
+	});
+
+	it('asks for the credential to be reconnected when the refresh token is no longer valid', async () => {
+		const connected = createStandInCredential(fakeCc);
+		fakeCc.control.expireAllAccessTokens();
+		await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
+
+		// The same stale credential again: its refresh token was rotated out by the first run.
+		const run = await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
+
+		expect(run.status).toBe('error');
+		expect(run.error?.message).toContain('needs to be reconnected');
+	});
+
+	it('keeps tokens and the client secret out of the run data and what n8n logged, on refresh and on failed refresh', async () => {
+		const connected = createStandInCredential(fakeCc);
+		fakeCc.control.expireAllAccessTokens();
+		const refreshed = await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
+		fakeCc.control.expireAllAccessTokens();
+		const failed = await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
+
+		const tokens = connected.oauthTokenData as { access_token: string; refresh_token: string };
+		const rotated = refreshed.credentialUpdates[0].oauthTokenData;
+		const secrets = [
+			tokens.access_token,
+			tokens.refresh_token,
+			String(rotated.access_token),
+			String(rotated.refresh_token),
+			String(connected.clientSecret),
+		];
+		const seen = JSON.stringify([refreshed.logs, refreshed.run, failed.logs, failed.run, failed.error]);
+		expect(failed.status).toBe('error');
+		expect(secrets.filter((secret) => seen.includes(secret))).toEqual([]);
+	});
+});
