@@ -28,6 +28,15 @@ describe('the workflow harness', () => {
 		expect(run.outputsOf('Echo').map((item) => item.seenBy)).toEqual(['echo of cart-1001', 'echo of cart-1002']);
 	});
 
+	it('shows the workflow the clock the test sets', async () => {
+		const workflow = structuredClone(triggerThenEcho);
+		workflow.nodes[1].parameters.label = "={{ $now.toUTC().toISO() }}";
+
+		const run = await runWorkflow(workflow, { items: cartRows.slice(0, 1), now: '2026-03-29T01:30:00Z' });
+
+		expect(run.outputsOf('Echo')[0].seenBy).toBe('2026-03-29T01:30:00.000Z');
+	});
+
 	it('plays an n8n trigger it does not have with the test trigger, so exported templates run unchanged', async () => {
 		const workflow = structuredClone(triggerThenEcho);
 		workflow.nodes[0].type = 'n8n-nodes-base.scheduleTrigger';

@@ -67,6 +67,21 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 		expect(run.credentialUpdates).toHaveLength(1);
 	});
 
+	it('refreshes once when two runs at the same time find the token expired, as the in-process refresh lock allows', async () => {
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		fakeCc.control.expireAllAccessTokens();
+		fakeCc.control.clearRequestLog();
+
+		const runs = await Promise.all([
+			runWorkflow(listContactLists, { credentials }),
+			runWorkflow(listContactLists, { credentials }),
+		]);
+
+		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
+		expect(fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/token'))).toHaveLength(1);
+		expect(credentials.updates).toHaveLength(1);
+	});
+
 	it('asks for the credential to be reconnected when the refresh token is no longer valid', async () => {
 		const connected = createStandInCredential(fakeCc);
 		fakeCc.control.expireAllAccessTokens();
