@@ -1,0 +1,332 @@
+import type { Zone } from 'luxon';
+
+import type { ReasonCode, ReasonFacts } from './reasons';
+import { parseTimestamp, resolveZone } from './time';
+
+export type Consent = 'yes' | 'no' | 'opted_out';
+
+export interface Cart {
+	id: string;
+	/** Trimmed and lower-cased, so one shopper's carts meet under one address. */
+	email: string;
+	lastActivityAt: number;
+	completedAt: number | null;
+	orderId: string | null;
+	status: string | null;
+	total: number | null;
+	itemCount: number | null;
+	consent: Consent;
+	consentValue: string;
+	zone: Zone | null;
+	lastRemindedAt: number | null;
+	remindersSent: number | null;
+}
+
+export interface Unreadable {
+	reason: ReasonCode;
+	facts: ReasonFacts;
+}
+
+/** Dot paths per cart field; each may list alternatives ("id, cart_id": the first one present wins). */
+export interface FieldPaths {
+	cartId: string;
+	email: string;
+	updatedAt: string;
+	createdAt: string;
+	completedAt: string;
+	orderId: string;
+	status: string;
+	total: string;
+	items: string;
+	consent: string;
+	timeZone: string;
+	lastRemindedAt: string;
+	remindersSent: string;
+}
+
+export const DEFAULT_FIELD_PATHS: FieldPaths = {
+	cartId: 'id, cart_id',
+	email: 'email',
+	updatedAt: 'updated_at',
+	createdAt: 'created_at',
+	completedAt: 'completed_at',
+	orderId: 'order_id',
+	status: 'status',
+	total: 'total',
+	items: 'items, item_count',
+	consent: 'marketing_consent',
+	timeZone: 'timezone',
+	lastRemindedAt: 'last_reminded_at',
+	remindersSent: 'reminders_sent',
+};
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface CompiledPath {
+	label: string;
+	alternatives: string[][];
+}
+
+export type CompiledPaths = Record<keyof FieldPaths, CompiledPath>;
+
+/** Throws (with a sentence) on a path no cart could have; the node turns it into a NodeOperationError. */
+export function compilePath(text: string, what: string): CompiledPath {
+	const alternatives = text
+		.split(',')
+		.map((p) => p.trim())
+		.filter((p) => p !== '')
+		.map((p) => p.split('.'));
+	for (const segments of alternatives) {
+		for (const segment of segments) {
+			if (segment === '' || FORBIDDEN_SEGMENTS.has(segment)) {
+				throw new Error(`The field path "${text}" for ${what} is not usable: "${segment}" is not a field name.`);
+			}
+		}
+	}
+	return { label: text.trim(), alternatives };
+}
+
+export function compilePaths(paths: Partial<FieldPaths>): CompiledPaths {
+	const compiled = {} as CompiledPaths;
+	for (const key of Object.keys(DEFAULT_FIELD_PATHS) as Array<keyof FieldPaths>) {
+		const given = paths[key];
+		compiled[key] = compilePath(
+			typeof given === 'string' && given.trim() !== '' ? given : DEFAULT_FIELD_PATHS[key],
+			key,
+		);
+	}
+	return compiled;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Reads own properties only, so `__proto__` or `constructor` in a row can never reach the prototype chain. */
+export function readPath(record: unknown, path: CompiledPath): unknown {
+	for (const segments of path.alternatives) {
+		let value: unknown = record;
+		for (const segment of segments) {
+			if (value === null || typeof value !== 'object' || !hasOwn.call(value, segment)) {
+				value = undefined;
+				break;
+			}
+			value = (value as Record<string, unknown>)[segment];
+		}
+		if (value !== undefined && value !== null) return value;
+	}
+	return undefined;
+}
+
+/** Text for a sentence: printable, short. */
+export function shown(value: unknown): string {
+	let text: string;
+	if (typeof value === 'string') text = value;
+	else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+	else if (value instanceof Date) text = Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+	else {
+		try {
+			text = JSON.stringify(value) ?? String(value);
+		} catch {
+			text = '[unprintable]';
+		}
+	}
+	// eslint-disable-next-line no-control-regex
+	text = text.replace(/[\u0000-\u001f\u007f]/g, '?');
+	return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+export const MAX_EMAIL_LENGTH = 80;
+const MAX_CART_ID_LENGTH = 255;
+/** No shop has a cart worth a trillion; such a value is a unit or parsing mistake upstream. */
+const MAX_PLAUSIBLE_TOTAL = 1e12;
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const TOP_LEVEL_DOMAIN = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+
+/** Undefined when the address is usable, else why not (completing "The email address ... "). */
+export function emailProblem(email: string): string | undefined {
+	if (/\s/.test(email)) return 'contains spaces';
+	// eslint-disable-next-line no-control-regex
+	if (/[\u0000-\u001f\u007f]/.test(email)) return 'contains control characters';
+	// eslint-disable-next-line no-control-regex
+	if (/[^\u0000-\u007f]/.test(email)) {
+		return 'contains characters outside ASCII, which Constant Contact does not accept';
+	}
+	const at = email.indexOf('@');
+	if (at === -1) return 'has no @ and no domain';
+	if (email.indexOf('@', at + 1) !== -1) return 'has more than one @';
+	const local = email.slice(0, at);
+	const domain = email.slice(at + 1);
+	if (local === '') return 'has nothing before the @';
+	if (domain === '') return 'has no domain';
+	if (local.length > 64 || !LOCAL_PART.test(local)) return 'has characters or dots that are not allowed before the @';
+	const labels = domain.split('.');
+	if (labels.length < 2) return `has no domain ending (like ".com") after the @`;
+	if (!labels.every((label) => DOMAIN_LABEL.test(label))) return 'has a malformed domain';
+	if (!TOP_LEVEL_DOMAIN.test(labels[labels.length - 1])) return 'has a malformed domain ending';
+	return undefined;
+}
+
+const CONSENT_YES = new Set([
+	'true', 'yes', 'y', '1', 'on', 'opted_in', 'opted-in', 'optin', 'opt_in', 'opt-in', 'subscribed', 'explicit',
+	'granted', 'confirmed', 'accepted', 'given',
+]);
+const CONSENT_OPTED_OUT = new Set([
+	'unsubscribed', 'opted_out', 'opted-out', 'optout', 'opt_out', 'opt-out', 'revoked', 'withdrawn', 'declined',
+	'denied', 'refused',
+]);
+
+export function readConsent(value: unknown): Consent {
+	if (value === true || value === 1) return 'yes';
+	if (typeof value === 'string') {
+		const normalized = value.trim().toLowerCase();
+		if (CONSENT_YES.has(normalized)) return 'yes';
+		if (CONSENT_OPTED_OUT.has(normalized)) return 'opted_out';
+	}
+	return 'no';
+}
+
+type Read<T> = { value: T } | Unreadable;
+
+function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<number | null> {
+	const raw = readPath(record, path);
+	const parsed = parseTimestamp(raw, sourceZone);
+	if (!parsed.ok) {
+		return { reason: 'invalid_timestamp', facts: { field: path.label, value: shown(raw), detail: parsed.problem } };
+	}
+	return { value: parsed.ms };
+}
+
+function readTotal(record: unknown, path: CompiledPath): Read<number | null> {
+	const raw = readPath(record, path);
+	if (raw === undefined || raw === '') return { value: null };
+	let total: number;
+	if (typeof raw === 'number') total = raw;
+	else if (typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim())) total = Number(raw.trim());
+	else return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is not a number' } };
+	if (!Number.isFinite(total)) {
+		return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is not a finite number' } };
+	}
+	if (total < 0) return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is negative' } };
+	if (total > MAX_PLAUSIBLE_TOTAL) {
+		return {
+			reason: 'invalid_total',
+			facts: { field: path.label, value: shown(raw), detail: 'is too large to be a real cart total' },
+		};
+	}
+	return { value: total };
+}
+
+function readItemCount(record: unknown, path: CompiledPath): Read<number | null> {
+	let raw = readPath(record, path);
+	if (raw === undefined) return { value: null };
+	if (typeof raw === 'string' && raw.trim().startsWith('[')) {
+		try {
+			raw = JSON.parse(raw) as unknown;
+		} catch {
+			return { reason: 'invalid_items', facts: { field: path.label, value: shown(raw) } };
+		}
+	}
+	if (Array.isArray(raw)) return { value: raw.length };
+	const count = typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim()) ? Number(raw) : raw;
+	if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { value: count };
+	return { reason: 'invalid_items', facts: { field: path.label, value: shown(raw) } };
+}
+
+function readReminderCount(record: unknown, path: CompiledPath): Read<number | null> {
+	const raw = readPath(record, path);
+	if (raw === undefined || raw === '') return { value: null };
+	const count = typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim()) ? Number(raw) : raw;
+	if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { value: count };
+	return { reason: 'invalid_reminder_count', facts: { field: path.label, value: shown(raw) } };
+}
+
+function isUnreadable<T>(read: Read<T>): read is Unreadable {
+	return 'reason' in read;
+}
+
+function scalarText(raw: unknown): string | null {
+	if (raw === undefined || raw === '' || raw === 0 || raw === '0' || raw === false) return null;
+	return typeof raw === 'string' ? raw.trim() || null : shown(raw);
+}
+
+/** One input row -> a Cart, or the reason the row cannot be a cart (the first problem found). */
+export function readCart(record: unknown, paths: CompiledPaths, sourceZone: Zone): Cart | Unreadable {
+	if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+		return { reason: 'not_an_object', facts: {} };
+	}
+	const rawId = readPath(record, paths.cartId);
+	if (rawId === undefined || rawId === '') return { reason: 'missing_cart_id', facts: { field: paths.cartId.label } };
+	if (typeof rawId !== 'string' && !(typeof rawId === 'number' && Number.isFinite(rawId))) {
+		return { reason: 'invalid_cart_id', facts: { field: paths.cartId.label, detail: 'is neither text nor a number' } };
+	}
+	const id = String(rawId).trim();
+	if (id === '') return { reason: 'missing_cart_id', facts: { field: paths.cartId.label } };
+	if (id.length > MAX_CART_ID_LENGTH) {
+		return { reason: 'invalid_cart_id', facts: { field: paths.cartId.label, detail: 'is longer than 255 characters' } };
+	}
+
+	const rawEmail = readPath(record, paths.email);
+	if (rawEmail === undefined || (typeof rawEmail === 'string' && rawEmail.trim() === '')) {
+		return { reason: 'missing_email', facts: { field: paths.email.label } };
+	}
+	if (typeof rawEmail !== 'string') {
+		return { reason: 'invalid_email', facts: { value: shown(rawEmail), detail: 'is not text' } };
+	}
+	const email = rawEmail.trim().toLowerCase();
+	if (email.length > MAX_EMAIL_LENGTH) return { reason: 'email_too_long', facts: {} };
+	const problem = emailProblem(email);
+	if (problem) return { reason: 'invalid_email', facts: { value: shown(rawEmail.trim()), detail: problem } };
+
+	const rawZone = readPath(record, paths.timeZone);
+	let zone: Zone | null = null;
+	if (rawZone !== undefined && rawZone !== '') {
+		zone = typeof rawZone === 'string' ? resolveZone(rawZone) : null;
+		if (!zone) return { reason: 'unknown_time_zone', facts: { field: paths.timeZone.label, value: shown(rawZone) } };
+	}
+
+	const updatedAt = readTime(record, paths.updatedAt, sourceZone);
+	if (isUnreadable(updatedAt)) return updatedAt;
+	const createdAt = readTime(record, paths.createdAt, sourceZone);
+	if (isUnreadable(createdAt)) return createdAt;
+	const lastActivityAt = updatedAt.value ?? createdAt.value;
+	if (lastActivityAt === null) {
+		return {
+			reason: 'missing_activity_time',
+			facts: { field: `${paths.updatedAt.label}" or "${paths.createdAt.label}` },
+		};
+	}
+	const completedAt = readTime(record, paths.completedAt, sourceZone);
+	if (isUnreadable(completedAt)) return completedAt;
+	const lastRemindedAt = readTime(record, paths.lastRemindedAt, sourceZone);
+	if (isUnreadable(lastRemindedAt)) return lastRemindedAt;
+
+	const total = readTotal(record, paths.total);
+	if (isUnreadable(total)) return total;
+	const itemCount = readItemCount(record, paths.items);
+	if (isUnreadable(itemCount)) return itemCount;
+	const remindersSent = readReminderCount(record, paths.remindersSent);
+	if (isUnreadable(remindersSent)) return remindersSent;
+
+	const rawStatus = readPath(record, paths.status);
+	const rawConsent = readPath(record, paths.consent);
+	return {
+		id,
+		email,
+		lastActivityAt,
+		completedAt: completedAt.value,
+		orderId: scalarText(readPath(record, paths.orderId)),
+		status: typeof rawStatus === 'string' ? rawStatus.trim().toLowerCase() : null,
+		total: total.value,
+		itemCount: itemCount.value,
+		consent: readConsent(rawConsent),
+		consentValue: rawConsent === undefined ? 'missing' : `"${shown(rawConsent)}"`,
+		zone,
+		lastRemindedAt: lastRemindedAt.value,
+		remindersSent: remindersSent.value,
+	};
+}
+
+export function isCart(read: Cart | Unreadable): read is Cart {
+	return !('reason' in read);
+}
