@@ -166,7 +166,7 @@ export class FakeServer {
 		else if (url.pathname === '/v3' || url.pathname.startsWith('/v3/')) reply = this.apiRoute(url, method, req, raw);
 		else reply = apiError(404, 'not_found', `Nothing at ${url.pathname}.`);
 		entry.status = reply.status;
-		entry.clientId = reply.clientId;
+		entry.clientId = reply.clientId ?? this.callerOf(req);
 		entry.errorKey = reply.errorKey ?? errorKeyOf(reply.body);
 		if (!res.destroyed) this.send(res, reply);
 	}
@@ -180,6 +180,13 @@ export class FakeServer {
 		}
 		res.writeHead(reply.status, headers);
 		res.end(payload);
+	}
+
+	/** The application behind a request, for the log: the bearer token's client or the Basic header's id. */
+	private callerOf(req: http.IncomingMessage): string | undefined {
+		const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+		if (bearer) return this.oauth.validateAccessToken(bearer)?.clientId;
+		return parseBasic(req.headers.authorization)?.id;
 	}
 
 	private oauthRoute(url: URL, method: string, req: http.IncomingMessage, raw: Buffer): Reply {

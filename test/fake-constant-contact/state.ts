@@ -310,6 +310,8 @@ export class AccountState {
 		const enteredBefore = this.everEntered.has(key);
 		this.everEntered.add(key);
 		if (enteredBefore && this.reentryPolicy === 'once-per-contact') return;
+		// Seeded members were on the list before the test began: they count as having entered, but record nothing.
+		if (route === 'seed') return;
 		this.entries.push({
 			listId: list.list_id,
 			contactId: contact.contact_id,
