@@ -12,7 +12,6 @@ import type {
 	IRunData,
 	ITaskData,
 	IWorkflowBase,
-	IWorkflowExecuteAdditionalData,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -20,15 +19,19 @@ import { Workflow } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../fake-constant-contact';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fake-constant-contact';
+import type { CredentialsOption } from './context';
+import { buildAdditionalData, nodeTypes, toCredentialStore } from './context';
 import type { CredentialUpdate } from './credentials';
-import { HarnessCredentialsHelper, HarnessCredentialTypes } from './credentials';
 import type { HarnessLogEntry } from './engine';
 import { deduplicator, harnessLogger, prepareN8nCore } from './engine';
-import { HARNESS_PREFIX, HarnessNodeTypes } from './node-types';
+import { HARNESS_PREFIX } from './node-types';
 
+export type { CredentialsOption } from './context';
+export { CredentialStore, createCredentialStore } from './context';
 export type { CredentialUpdate } from './credentials';
 export type { HarnessLogEntry } from './engine';
 export { PACKAGE_NAME } from './node-types';
+export { loadOptions, searchList } from './methods';
 
 /** Node type of the test-only trigger that emits the items given to runWorkflow. */
 export const TEST_TRIGGER_TYPE = `${HARNESS_PREFIX}.testItemsTrigger`;
@@ -51,7 +54,7 @@ export interface RunWorkflowOptions {
 	/** Items the start node emits; each becomes `{ json }`. Default: one empty item. */
 	items?: IDataObject[];
 	/** Decrypted credential data by credential type, or a store that persists across runs. */
-	credentials?: Record<string, ICredentialDataDecryptedObject> | CredentialStore;
+	credentials?: CredentialsOption;
 	/** Execution mode; static data is kept for the next run unless it is 'manual'. Default 'trigger'. */
 	mode?: WorkflowExecuteMode;
 	/** Static data to start from, replacing what earlier runs of this workflow object stored. */
@@ -80,18 +83,9 @@ export interface WorkflowRun {
 	run: IRun;
 }
 
-/** Credentials kept like n8n's database keeps them: token refreshes carry over to later runs. */
-export class CredentialStore extends HarnessCredentialsHelper {}
-
 let runsInProgress = 0;
-const credentialTypes = new HarnessCredentialTypes();
-const nodeTypes = new HarnessNodeTypes();
 const savedStaticData = new WeakMap<WorkflowJson, IDataObject>();
 const workflowIds = new WeakMap<WorkflowJson, string>();
-
-export function createCredentialStore(credentials: Record<string, ICredentialDataDecryptedObject>): CredentialStore {
-	return new CredentialStore(credentialTypes, credentials);
-}
 
 function plainCopy<T>(value: T): T {
 	return JSON.parse(JSON.stringify(value ?? {})) as T;
@@ -114,11 +108,15 @@ function hasIncomingMain(json: WorkflowJson, nodeName: string): boolean {
 }
 
 function pickStartNode(json: WorkflowJson, nodes: INode[], name?: string): INode {
+	if (name !== undefined) {
+		const named = nodes.find((node) => node.name === name);
+		if (!named) throw new Error(`No node named "${name}" in the workflow`);
+		return named;
+	}
 	const start =
-		(name !== undefined ? nodes.find((node) => node.name === name) : undefined) ??
-		(name === undefined ? nodes.find((node) => node.type === TEST_TRIGGER_TYPE) : undefined) ??
-		(name === undefined ? nodes.find((node) => !node.disabled && !hasIncomingMain(json, node.name)) : undefined);
-	if (!start) throw new Error(name ? `No node named "${name}" in the workflow` : 'The workflow has no start node');
+		nodes.find((node) => node.type === TEST_TRIGGER_TYPE) ??
+		nodes.find((node) => !node.disabled && !hasIncomingMain(json, node.name));
+	if (!start) throw new Error('The workflow has no start node');
 	return start;
 }
 
@@ -149,41 +147,6 @@ function withClock<T>(now: RunWorkflowOptions['now'], run: () => Promise<T>): Pr
 	});
 }
 
-function buildAdditionalData(
-	credentialsHelper: HarnessCredentialsHelper,
-	hooks: ExecutionLifecycleHooks,
-	executionId: string,
-	workflowId: string,
-): IWorkflowExecuteAdditionalData {
-	const notAvailable = (what: string) => async () => {
-		throw new Error(`${what} is not available in the test harness`);
-	};
-	const baseUrl = 'http://localhost:5678';
-	return {
-		credentialsHelper,
-		hooks,
-		executionId,
-		workflowId,
-		currentNodeExecutionIndex: 0,
-		variables: {},
-		restApiUrl: `${baseUrl}/rest`,
-		instanceBaseUrl: baseUrl,
-		formBaseUrl: `${baseUrl}/form`,
-		formWaitingBaseUrl: `${baseUrl}/form-waiting`,
-		formTestBaseUrl: `${baseUrl}/form-test`,
-		webhookBaseUrl: `${baseUrl}/webhook`,
-		webhookWaitingBaseUrl: `${baseUrl}/webhook-waiting`,
-		webhookTestBaseUrl: `${baseUrl}/webhook-test`,
-		mcpBaseUrl: `${baseUrl}/mcp`,
-		mcpTestBaseUrl: `${baseUrl}/mcp-test`,
-		executeWorkflow: notAvailable('Executing sub-workflows'),
-		getRunExecutionData: async () => undefined,
-		getRuntimeCredential: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: notAvailable('The Code node task runner'),
-	} as unknown as IWorkflowExecuteAdditionalData;
-}
-
 /**
  * Runs an exported workflow through n8n's own engine (WorkflowExecute from n8n-core) in this
  * process, with the package's nodes loaded from source and credentials going through n8n-core's
@@ -192,10 +155,7 @@ function buildAdditionalData(
 export async function runWorkflow(json: WorkflowJson, options: RunWorkflowOptions = {}): Promise<WorkflowRun> {
 	prepareN8nCore();
 	const mode = options.mode ?? 'trigger';
-	const credentialsHelper =
-		options.credentials instanceof HarnessCredentialsHelper
-			? options.credentials
-			: createCredentialStore(options.credentials ?? {});
+	const credentialsHelper = toCredentialStore(options.credentials);
 	const updatesBefore = credentialsHelper.updates.length;
 	const logsBefore = harnessLogger.entries.length;
 
@@ -239,7 +199,7 @@ export async function runWorkflow(json: WorkflowJson, options: RunWorkflowOption
 		}
 	});
 
-	const additionalData = buildAdditionalData(credentialsHelper, hooks, executionId, workflowId);
+	const additionalData = buildAdditionalData(credentialsHelper, { hooks, executionId, workflowId });
 	const items = (options.items ?? [{}]).map((item) => ({ json: item }));
 	runsInProgress++;
 	let run: IRun;

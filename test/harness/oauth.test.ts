@@ -1,6 +1,6 @@
 import type { FakeConstantContact } from '../fake-constant-contact';
 import { startFakeConstantContact } from '../fake-constant-contact';
-import { createCredentialStore, createStandInCredential, runWorkflow } from '.';
+import { createCredentialStore, createStandInCredential, runWorkflow, searchList } from '.';
 import listContactLists from './workflows/list-contact-lists.json';
 
 const CREDENTIAL = 'constantContactOAuth2Api';
@@ -79,6 +79,17 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 
 		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
 		expect(fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/token'))).toHaveLength(1);
+		expect(credentials.updates).toHaveLength(1);
+	});
+
+	it("searches lists as the editor's list picker does, refreshing the token on the way", async () => {
+		fakeCc.control.seedList({ name: 'Newsletter' });
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		fakeCc.control.expireAllAccessTokens();
+
+		const found = await searchList('harness.listContactLists', 'searchLists', { credentials, filter: 'abandoned' });
+
+		expect(found.results).toEqual([{ name: 'Abandoned cart reminders', value: expect.any(String) }]);
 		expect(credentials.updates).toHaveLength(1);
 	});
 

@@ -1,6 +1,8 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeListSearchResult,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -20,6 +22,24 @@ export class ListContactLists implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'constantContactOAuth2Api', required: true }],
 		properties: [],
+	};
+
+	methods = {
+		listSearch: {
+			async searchLists(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+				const credential = await this.getCredentials('constantContactOAuth2Api');
+				const response = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'constantContactOAuth2Api',
+					{ method: 'GET', url: `${credential.apiBaseUrl as string}/contact_lists`, json: true },
+				)) as { lists: Array<{ list_id: string; name: string }> };
+				return {
+					results: response.lists
+						.filter((list) => !filter || list.name.toLowerCase().includes(filter.toLowerCase()))
+						.map((list) => ({ name: list.name, value: list.list_id })),
+				};
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
