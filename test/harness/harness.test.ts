@@ -1,6 +1,7 @@
 import { clearProcessedItems, createCredentialStore, runWorkflow } from '.';
 import countRuns from './workflows/count-runs.json';
 import listContactLists from './workflows/list-contact-lists.json';
+import packageNode from './workflows/package-node.json';
 import skipSeenCarts from './workflows/skip-seen-carts.json';
 import triggerThenEcho from './workflows/trigger-then-echo.json';
 
@@ -44,6 +45,23 @@ describe('the workflow harness', () => {
 		const run = await runWorkflow(workflow, { items: cartRows });
 
 		expect(run.outputsOf('Echo')).toHaveLength(2);
+	});
+
+	it("runs the package's own node from its TypeScript source under its installed-package type name", async () => {
+		const carts = [
+			{ id: 'cart-2001', email: 'ana@example.com', created_at: '2026-11-20T08:00:00Z', items: 2 },
+			{ id: 'cart-2002', email: '', created_at: '2026-11-20T08:00:00Z', items: 1 },
+		];
+
+		const run = await runWorkflow(structuredClone(packageNode), { items: carts });
+
+		expect(run.status).toBe('success');
+		const pairedRows = run
+			.itemsOf('Abandoned Cart Filter')
+			.flat()
+			.map((item) => item.pairedItem);
+		expect(pairedRows).toEqual(expect.arrayContaining([{ item: 0 }, { item: 1 }]));
+		expect(pairedRows).toHaveLength(2);
 	});
 
 	it('reports which node stopped the workflow and why', async () => {
