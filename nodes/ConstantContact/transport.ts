@@ -1,0 +1,114 @@
+/** The n8n `send`: every request through httpRequestWithAuthentication, which refreshes the token on 401. */
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { ConstantContactApi } from './api';
+import { ConstantContactClient, type ConstantContactClientOptions, type Send, type TransportOutcome } from './client';
+
+export const CONSTANT_CONTACT_CREDENTIAL = 'constantContactOAuth2Api';
+const DEFAULT_API_BASE_URL = 'https://api.cc.email/v3';
+
+type N8nContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const NETWORK_CODES = new Set([
+	'ECONNABORTED',
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EHOSTUNREACH',
+	'ENETDOWN',
+	'ENETUNREACH',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EAI_AGAIN',
+	'UND_ERR_BODY_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+
+interface ErrorLike {
+	message?: string;
+	code?: unknown;
+	cause?: unknown;
+	response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
+}
+
+/** n8n wraps the HTTP error in a NodeApiError; the answer (status and body) or the socket error is in its causes. */
+export function normaliseN8nError(error: unknown): TransportOutcome {
+	const chain: ErrorLike[] = [];
+	let current: unknown = error;
+	while (current && typeof current === 'object' && chain.length < 5) {
+		chain.push(current as ErrorLike);
+		current = (current as ErrorLike).cause;
+	}
+	const answered = chain.find((link) => typeof link.response?.status === 'number');
+	if (answered?.response) {
+		return {
+			kind: 'response',
+			status: answered.response.status as number,
+			body: answered.response.data,
+			headers: answered.response.headers,
+		};
+	}
+	for (const link of chain) {
+		const code = typeof link.code === 'string' ? link.code : '';
+		if (code === 'ECONNABORTED' && /timeout/i.test(link.message ?? '')) return { kind: 'network', code: 'TIMEOUT' };
+		if (NETWORK_CODES.has(code)) return { kind: 'network', code };
+		if (/timeout of \d+ms exceeded|socket hang up|terminated/i.test(link.message ?? '')) {
+			return { kind: 'network', code: /timeout/i.test(link.message ?? '') ? 'TIMEOUT' : 'ECONNRESET' };
+		}
+	}
+	const message = chain.find((link) => link.message)?.message ?? 'the request failed';
+	return { kind: 'failure', message };
+}
+
+export function n8nSend(context: N8nContext): Send {
+	return async (request) => {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			json: true,
+			returnFullResponse: true,
+			timeout: request.timeoutMs,
+			headers: { Accept: 'application/json' },
+		};
+		if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
+		try {
+			const response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				CONSTANT_CONTACT_CREDENTIAL,
+				options,
+			)) as IN8nHttpFullResponse;
+			return {
+				kind: 'response',
+				status: response.statusCode,
+				body: response.body,
+				headers: response.headers as Record<string, unknown>,
+			};
+		} catch (error) {
+			return normaliseN8nError(error);
+		}
+	};
+}
+
+export async function readApiBaseUrl(context: N8nContext): Promise<string> {
+	const credentials = await context.getCredentials(CONSTANT_CONTACT_CREDENTIAL);
+	const apiBaseUrl = credentials.apiBaseUrl;
+	return typeof apiBaseUrl === 'string' && apiBaseUrl.trim() !== '' ? apiBaseUrl.trim() : DEFAULT_API_BASE_URL;
+}
+
+/** The client and typed API for one node execution (or one list search). */
+export async function constantContactApi(
+	context: N8nContext,
+	options: Partial<Omit<ConstantContactClientOptions, 'send' | 'apiBaseUrl'>> = {},
+): Promise<ConstantContactApi> {
+	const pause = options.sleep ?? (async (ms: number) => await sleep(ms));
+	const client = new ConstantContactClient({
+		...options,
+		send: n8nSend(context),
+		apiBaseUrl: await readApiBaseUrl(context),
+		sleep: pause,
+	});
+	return new ConstantContactApi(client, pause, options.now);
+}
