@@ -88,10 +88,11 @@ describe('Reminder sequences with n8n remembering', () => {
 				await markSent(at, added(routed.send, 'added'), staticData);
 			}
 		}
+		// step 1 went out an hour late (first run at NOW); each later step keeps its spacing from the previous send
 		expect(sent).toEqual([
 			[NOW_MS, 1],
-			[lastActivity + 24 * HOUR, 2],
-			[lastActivity + 72 * HOUR, 3],
+			[NOW_MS + 23 * HOUR, 2],
+			[NOW_MS + 23 * HOUR + 48 * HOUR, 3],
 		]);
 		const after = await decideAt(NOW_MS + 4 * DAY, [row], staticData, parameters);
 		expect(decisionOf(after.skip[0]).reason).toBe('sequence_complete');
