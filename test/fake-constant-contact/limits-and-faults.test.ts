@@ -107,6 +107,15 @@ describe('scripted faults on the stand-in', () => {
 		expect((await cc.api('GET', '/contacts')).status).toBe(200);
 	});
 
+	it('answers a sign-up with 409 as Constant Contact does for simultaneous updates of one contact', async () => {
+		cc.fake.control.injectFaults([{ kind: 'status', status: 409, match: { path: '/v3/contacts/sign_up_form' } }]);
+		const signUp = () => cc.api('POST', '/contacts/sign_up_form', { email_address: email(1), list_memberships: [listId] });
+		const conflict = await signUp();
+		expect(conflict.status).toBe(409);
+		expect(conflict.body[0].error_key).toBe('contacts.api.conflict');
+		expect((await signUp()).status).toBe(201);
+	});
+
 	it('hangs a request for the given time, so a client with a shorter timeout gives up', async () => {
 		cc.fake.control.injectFaults([{ kind: 'hang', ms: 5000 }]);
 		const attempt = fetch(`${cc.fake.apiBaseUrl}/contact_lists`, { headers: { authorization: `Bearer ${cc.token}` }, signal: AbortSignal.timeout(150) });

@@ -163,6 +163,18 @@ describe('OAuth2 against the stand-in', () => {
 		}
 	});
 
+	it('exchanges a PKCE code with its verifier and no secret, and refuses a wrong verifier', async () => {
+		const { createHash } = await import('node:crypto');
+		const verifier = 'a'.repeat(43);
+		const challenge = createHash('sha256').update(verifier).digest('base64url');
+		const pkce = async (codeVerifier: string) => {
+			const code = (await authorize(fake, { code_challenge: challenge, code_challenge_method: 'S256' })).searchParams.get('code')!;
+			return token(fake, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'test-client-id', code_verifier: codeVerifier }, '');
+		};
+		expect((await pkce(verifier)).status).toBe(200);
+		expect((await pkce('b'.repeat(43))).body.error).toBe('invalid_grant');
+	});
+
 	it('rejects an unsupported grant type', async () => {
 		expect((await token(fake, { grant_type: 'password' })).body.error).toBe('unsupported_grant_type');
 	});

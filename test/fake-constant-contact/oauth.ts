@@ -160,7 +160,7 @@ export class OAuthServer {
 		if (params.get('redirect_uri') !== code.redirectUri) {
 			return oauthError(400, 'invalid_grant', "The 'redirect_uri' does not match the redirection URI used in the authorization request.");
 		}
-		if (usesPkce) {
+		if (usesPkce || code.codeChallenge) {
 			const verifier = params.get('code_verifier') ?? '';
 			const expected = createHash('sha256').update(verifier).digest('base64url');
 			if (!code.codeChallenge || expected !== code.codeChallenge) {

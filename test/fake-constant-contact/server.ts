@@ -33,6 +33,7 @@ export interface RequestLogEntry {
 	method: string;
 	path: string;
 	query: Record<string, string>;
+	/** 0 when the connection was dropped by a fault. */
 	status: number;
 	at: string;
 	clientId?: string;
@@ -357,6 +358,10 @@ function faultReply(fault: Fault): Reply {
 	if (fault.kind === 'quota_exceeded') return apiError(429, 'quota_exceeded', 'Limit Exceeded');
 	const status = fault.status ?? 500;
 	if (status === 503) return apiError(503, 'service_unavailable', 'The service is temporarily unavailable.');
+	if (status === 409) {
+		// What sign_up_form answers when simultaneous requests modify the same contact.
+		return apiError(409, 'contacts.api.conflict', 'Simultaneous requests are attempting to modify the same contact.');
+	}
 	if (status === 401) return { status, body: { error_key: 'unauthorized', error_message: 'Unauthorized' }, errorKey: 'unauthorized' };
 	return apiError(status, status >= 500 ? 'server_error' : 'error', `Injected fault: status ${status}.`);
 }
