@@ -1,0 +1,85 @@
+/**
+ * What a scenario is and what it gets: the n8n installation under test, the packed package, and factories
+ * for instances and stand-ins that the runner cleans up afterwards (processes by the pids it started).
+ */
+import { rmSync } from 'node:fs';
+
+import { startFakeConstantContact, type FakeConstantContact, type FakeConstantContactOptions } from '../fake-constant-contact';
+import { N8nInstance } from './n8n';
+import type { N8nInstallation } from './provision';
+
+export interface Scenario {
+	name: string;
+	/** A reason when the scenario does not apply to this n8n version; undefined when it runs. */
+	notApplicable?: (installation: N8nInstallation) => string | undefined;
+	/** Seconds before the runner gives up on it. */
+	timeoutSeconds?: number;
+	/** Returns a short detail for the result line. Throws (with a sentence) on failure. */
+	run(context: ScenarioContext): Promise<string>;
+}
+
+export class ScenarioContext {
+	private readonly instances: N8nInstance[] = [];
+	private readonly standIns: FakeConstantContact[] = [];
+	private readonly cleanups: Array<() => Promise<void> | void> = [];
+
+	constructor(
+		readonly installation: N8nInstallation,
+		readonly tarball: string,
+		readonly scenarioName: string,
+	) {}
+
+	get version(): string {
+		return this.installation.version;
+	}
+
+	get major(): number {
+		return this.installation.major;
+	}
+
+	/** A fresh n8n instance with the package installed, its own user folder and ports. */
+	async n8n(extraEnv: Record<string, string> = {}, label = this.scenarioName): Promise<N8nInstance> {
+		const instance = new N8nInstance(this.installation, `${this.version}-${label}`, extraEnv);
+		this.instances.push(instance);
+		await instance.prepare(this.tarball);
+		return instance;
+	}
+
+	async standIn(options: FakeConstantContactOptions = {}): Promise<FakeConstantContact> {
+		const standIn = await startFakeConstantContact(options);
+		this.standIns.push(standIn);
+		return standIn;
+	}
+
+	/** Registers a clean-up step; they run last-registered first, also when the scenario failed. */
+	onCleanup(step: () => Promise<void> | void): void {
+		this.cleanups.push(step);
+	}
+
+	/** Where to look when it failed. */
+	get userFolders(): string[] {
+		return this.instances.map((i) => i.userFolder);
+	}
+
+	async cleanUp(keepFolders: boolean): Promise<string[]> {
+		const problems: string[] = [];
+		for (const instance of this.instances) {
+			await instance.stopAll().catch((e: Error) => problems.push(`stopping n8n: ${e.message}`));
+		}
+		for (const step of this.cleanups.reverse()) {
+			try {
+				await step();
+			} catch (e) {
+				problems.push((e as Error).message);
+			}
+		}
+		for (const standIn of this.standIns) await standIn.stop().catch((e: Error) => problems.push(`stopping stand-in: ${e.message}`));
+		if (!keepFolders) for (const instance of this.instances) rmSync(instance.userFolder, { recursive: true, force: true });
+		return problems;
+	}
+}
+
+/** Throws `message` unless `condition` holds: scenario assertions read as sentences. */
+export function expect(condition: unknown, message: string): asserts condition {
+	if (!condition) throw new Error(message);
+}
