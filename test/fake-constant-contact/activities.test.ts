@@ -114,6 +114,17 @@ describe('bulk activities on the stand-in', () => {
 			expect(contact.custom_fields).toEqual([{ custom_field_id: field.custom_field_id, value: 'https://shop.test/c/1' }]);
 		});
 
+		it('matches cf: keys by custom field name or label, and reports unknown ones without dropping the contact', async () => {
+			const field = cc.fake.control.seedCustomField({ label: 'Cart URL' });
+			const done = await settled(cc, (await cc.api('POST', '/activities/contacts_json_import', {
+				import_data: [{ email: email(1), 'cf:Cart URL': 'https://shop.test/c/1', 'cf:Nope': 'x' }],
+				list_ids: [listId],
+			})).body.activity_id);
+			expect(done.status.person_count).toBe(1);
+			expect(done.activity_errors).toEqual([expect.stringContaining('Nope')]);
+			expect((cc.fake.control.findContactByEmail(email(1)) as any).custom_fields).toEqual([{ custom_field_id: field.custom_field_id, value: 'https://shop.test/c/1' }]);
+		});
+
 		it('leaves existing contacts permission alone and keeps unsubscribed ones off the list, counting them', async () => {
 			cc.fake.control.seedContact({ email: email('gone'), permission: 'unsubscribed' });
 			cc.fake.control.seedContact({ email: email('pending'), permission: 'pending_confirmation' });

@@ -6,6 +6,7 @@ import {
 	JoinRoute,
 	LIMITS,
 	Permission,
+	customFieldName,
 	isActive,
 } from './state';
 
@@ -169,7 +170,7 @@ export class ConstantContactApi {
 		const type = requiredString(body, 'type');
 		if (label.length > LIMITS.customFieldLabelLength) invalid(`label must be at most ${LIMITS.customFieldLabelLength} characters.`);
 		if (type.length > LIMITS.customFieldTypeLength) invalid(`type must be at most ${LIMITS.customFieldTypeLength} characters.`);
-		if (this.account.customFieldIdByName.has(label.trim().replace(/\s+/g, '_').toLowerCase())) {
+		if (this.account.customFieldIdByName.has(customFieldName(label).toLowerCase())) {
 			throw new ApiFailure(409, 'contacts.api.conflict', `A custom field labelled ${label} already exists.`);
 		}
 		if (this.account.customFields.size >= LIMITS.customFieldsPerAccount) {
@@ -476,7 +477,7 @@ export class ConstantContactApi {
 		this.account.setCore(contact, core, false);
 		for (const key of Object.keys(row)) {
 			if (!key.startsWith('cf:')) continue;
-			const fieldId = this.account.customFieldIdByName.get(key.slice(3).toLowerCase());
+			const fieldId = this.account.customFieldIdByName.get(customFieldName(key.slice(3)).toLowerCase());
 			if (!fieldId) errors.push(`import_data[${index}]: custom field ${key.slice(3)} does not exist; value ignored`);
 			else contact.customFields.set(fieldId, String(row[key]));
 		}

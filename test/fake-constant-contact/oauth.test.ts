@@ -133,6 +133,15 @@ describe('OAuth2 against the stand-in', () => {
 		}
 	});
 
+	it('expires a refresh token that was not used for 180 days', async () => {
+		fake.control.setRefreshTokenMode('long-lived');
+		const pair = (await exchange(fake)).body;
+		fake.control.advanceClock(179 * 24 * 3600 * 1000);
+		expect((await token(fake, { grant_type: 'refresh_token', refresh_token: pair.refresh_token })).status).toBe(200);
+		fake.control.advanceClock(180 * 24 * 3600 * 1000 + 1);
+		expect((await token(fake, { grant_type: 'refresh_token', refresh_token: pair.refresh_token })).body.error).toBe('invalid_grant');
+	});
+
 	it('follows the refresh-token mode of a registered app', async () => {
 		fake.control.registerApp({ clientId: 'shop-app', clientSecret: 's3cret', redirectUris: ['https://shop.example/cb'], refreshTokenMode: 'long-lived' });
 		const pair = fake.control.issueTokens({ clientId: 'shop-app' });

@@ -400,7 +400,13 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
 	const colon = decoded.indexOf(':');
 	if (colon < 0) return undefined;
 	// RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined.
-	const unescape = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
+	const unescape = (v: string) => {
+		try {
+			return decodeURIComponent(v.replace(/\+/g, ' '));
+		} catch {
+			return v; // a client that did not encode a '%' in its secret
+		}
+	};
 	return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
 }
 
