@@ -2,8 +2,8 @@
  * One valid and one invalid body per operation. With CC_OPENAPI_SPEC naming the official swagger (as .ci/run does),
  * the bodies are judged by the official definitions; without it, by the stand-in's own schemas.
  */
-import { contractChecker } from './contract';
-import { StandIn, email, startStandIn } from './helpers';
+import { contractChecker, officialResponseProblems } from './contract';
+import { StandIn, email, settled, startStandIn } from './helpers';
 
 const officialSpec = process.env.CC_OPENAPI_SPEC || undefined;
 const judge = officialSpec ? 'the official spec' : "the stand-in's own schemas";
@@ -131,6 +131,54 @@ describe(`request bodies judged by ${judge}`, () => {
 
 	it('does not count a request about unknown state as a contract violation', async () => {
 		expect((await cc.api('POST', '/contacts/sign_up_form', { email_address: email(5), list_memberships: [UNKNOWN] })).status).toBe(400);
+		expect(cc.fake.control.contractViolations()).toEqual([]);
+	});
+});
+
+describe(`responses checked against ${officialSpec ? 'the official response schemas' : 'their identifying fields'}`, () => {
+	let cc: StandIn;
+	beforeAll(async () => {
+		cc = await startStandIn();
+		cc.token = cc.fake.control.issueTokens({ scope: 'contact_data account_read offline_access' }).access_token;
+	});
+	afterAll(() => cc.fake.stop());
+
+	it('answers every operation with the shape its schema declares', async () => {
+		const list = cc.fake.control.seedList({ name: 'Abandoned carts', automation: true });
+		const field = cc.fake.control.seedCustomField({ label: 'Cart URL' });
+		const seeded = cc.fake.control.seedContact({ email: email('seeded'), firstName: 'Jo', listIds: [list.list_id as string], customFields: { 'Cart URL': 'https://shop.test/c/0' } });
+		const calls: Array<[string, string, unknown, string]> = [
+			['GET', '/contact_lists?include_membership_count=all&include_count=true&limit=1', undefined, 'lists'],
+			['POST', '/contact_lists', { name: 'Newsletter' }, 'list_id'],
+			['GET', `/contact_lists/${list.list_id}`, undefined, 'list_id'],
+			['GET', '/contacts?include=custom_fields,list_memberships,phone_numbers,street_addresses,taggings,notes&include_count=true', undefined, 'contacts'],
+			['POST', '/contacts', { email_address: { address: email(1), permission_to_send: 'implicit' }, first_name: 'Jo', create_source: 'Account', phone_numbers: [{ phone_number: '555-1212', kind: 'mobile' }] }, 'contact_id'],
+			['GET', `/contacts/${seeded.contact_id}?include=custom_fields,list_memberships`, undefined, 'contact_id'],
+			['PUT', `/contacts/${seeded.contact_id}`, { email_address: { address: email('seeded') }, last_name: 'Smith', update_source: 'Account' }, 'contact_id'],
+			['POST', '/contacts/sign_up_form', { email_address: email(2), list_memberships: [list.list_id], custom_fields: [{ custom_field_id: field.custom_field_id, value: 'x' }] }, 'contact_id'],
+			['GET', '/contact_custom_fields', undefined, 'custom_fields'],
+			['POST', '/contact_custom_fields', { label: 'Cart total', type: 'string' }, 'custom_field_id'],
+			['GET', `/contact_custom_fields/${field.custom_field_id}`, undefined, 'custom_field_id'],
+			['POST', '/activities/add_list_memberships', { source: { contact_ids: [seeded.contact_id] }, list_ids: [list.list_id] }, 'activity_id'],
+			['POST', '/activities/remove_list_memberships', { source: { contact_ids: [seeded.contact_id] }, list_ids: [list.list_id] }, 'activity_id'],
+			['POST', '/activities/contacts_json_import', { import_data: [{ email: email(3) }], list_ids: [list.list_id] }, 'activity_id'],
+			['GET', '/activities', undefined, 'activities'],
+			['GET', '/account/summary', undefined, 'encoded_account_id'],
+		];
+		const problems: string[] = [];
+		for (const [method, path, body, key] of calls) {
+			const answer = await cc.api(method, path, body);
+			expect(answer.body).toHaveProperty(key);
+			if (officialSpec) {
+				const found = officialResponseProblems(officialSpec, method, path.split('?')[0], answer.status, answer.body);
+				problems.push(...found.map((p) => `${method} ${path} ${answer.status}: ${p}`));
+			}
+		}
+		const activity = cc.fake.control.snapshot().activities[0];
+		const polled = await settled(cc, activity.activity_id as string);
+		expect(polled).toHaveProperty('state', 'completed');
+		if (officialSpec) problems.push(...officialResponseProblems(officialSpec, 'GET', `/activities/${activity.activity_id}`, 200, polled));
+		expect(problems).toEqual([]);
 		expect(cc.fake.control.contractViolations()).toEqual([]);
 	});
 });

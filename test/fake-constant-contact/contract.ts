@@ -220,16 +220,36 @@ class SchemaChecker implements ContractChecker {
 	}
 }
 
+interface SwaggerSpec {
+	definitions: Schema;
+	paths: Record<string, Record<string, { parameters?: Schema[]; responses?: Record<string, { schema?: Schema }> }>>;
+}
+
+const officialSpecs = new Map<string, { spec: SwaggerSpec; ajv: Ajv }>();
+
+/** The parsed spec with its definitions loaded into ajv (cached per path: parsing 690 KB takes a moment). */
+function loadOfficial(specPath: string): { spec: SwaggerSpec; ajv: Ajv } {
+	let loaded = officialSpecs.get(specPath);
+	if (!loaded) {
+		const spec = yaml.load(fs.readFileSync(specPath, 'utf8')) as SwaggerSpec;
+		const ajv = newAjv();
+		ajv.addSchema({ $id: 'cc-spec', definitions: adaptMap(spec.definitions) });
+		loaded = { spec, ajv };
+		officialSpecs.set(specPath, loaded);
+	}
+	return loaded;
+}
+
 const checkers = new Map<string, ContractChecker>();
 
-/** The checker for a spec path (cached per path: parsing the 690 KB spec takes a moment), or the own schemas. */
+/** The request-body checker for a spec path, or the stand-in's own schemas without one. */
 export function contractChecker(specPath?: string): ContractChecker {
 	const key = specPath ?? '';
 	const cached = checkers.get(key);
 	if (cached) return cached;
 	let checker: ContractChecker;
 	if (specPath) {
-		const spec = yaml.load(fs.readFileSync(specPath, 'utf8')) as { definitions: Schema; paths: Record<string, Record<string, { parameters?: Schema[] }>> };
+		const { spec, ajv } = loadOfficial(specPath);
 		for (const op of OPERATIONS) {
 			const bodyParam = spec.paths[op.specPath]?.[op.method.toLowerCase()]?.parameters?.find((p) => p.in === 'body');
 			const ref = (bodyParam?.schema as Schema | undefined)?.$ref;
@@ -237,8 +257,6 @@ export function contractChecker(specPath?: string): ContractChecker {
 				throw new Error(`The spec at ${specPath} does not describe ${op.method} ${op.specPath} with ${op.definition}.`);
 			}
 		}
-		const ajv = newAjv();
-		ajv.addSchema({ $id: 'cc-spec', definitions: adaptMap(spec.definitions) });
 		checker = new SchemaChecker('official-spec', (definition) => ajv.compile({ $ref: `cc-spec#/definitions/${definition}` }));
 	} else {
 		const ajv = newAjv();
@@ -246,4 +264,22 @@ export function contractChecker(specPath?: string): ContractChecker {
 	}
 	checkers.set(key, checker);
 	return checker;
+}
+
+/**
+ * For the stand-in's own tests: problems with a response body against the official spec's response schema for
+ * that operation and status (empty when it conforms or the spec declares no schema).
+ */
+export function officialResponseProblems(specPath: string, method: string, path: string, status: number, body: unknown): string[] {
+	const { spec, ajv } = loadOfficial(specPath);
+	const templates = Object.keys(spec.paths)
+		.filter((template) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path))
+		.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+	const operation = templates.length ? spec.paths[templates[0]][method.toLowerCase()] : undefined;
+	if (!operation) return [`the spec has no operation ${method} ${path}`];
+	const schema = operation.responses?.[String(status)]?.schema;
+	if (!schema) return [];
+	const validate = ajv.compile(adaptSwagger(schema) as Schema);
+	if (validate(body)) return [];
+	return (validate.errors ?? []).map((e) => `${e.instancePath || 'body'} ${e.message ?? 'is invalid'}`);
 }
