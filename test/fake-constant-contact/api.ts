@@ -198,10 +198,13 @@ export class ConstantContactApi {
 			candidates = this.account.contacts.values();
 		}
 		const listFilter = (query.get('lists') ?? '').split(',').filter(Boolean);
+		if (listFilter.length > 25) invalid('lists accepts at most 25 list ids.', false);
+		const inWindow = dateWindow(query);
 		const contacts: ContactRecord[] = [];
 		for (const contact of candidates) {
 			if (!statusMatches(contact, statuses)) continue;
 			if (listFilter.length && !listFilter.some((l) => contact.lists.has(l))) continue;
+			if (!inWindow(contact)) continue;
 			contacts.push(contact);
 		}
 		const page = paginate(contacts, query, limit, '/v3/contacts');
@@ -544,6 +547,25 @@ function statusMatches(contact: ContactRecord, statuses: Set<string>): boolean {
 	if (statuses.size === 0) return true;
 	if (statuses.has('active') && isActive(contact)) return true;
 	return statuses.has(contact.permission);
+}
+
+/** updated_after/before and created_after/before (ISO-8601), each optional. */
+function dateWindow(query: URLSearchParams): (contact: ContactRecord) => boolean {
+	const bounds: Array<[keyof ContactRecord, 'after' | 'before', number]> = [];
+	for (const [param, field] of [['updated', 'updated_at'], ['created', 'created_at']] as const) {
+		for (const side of ['after', 'before'] as const) {
+			const raw = query.get(`${param}_${side}`);
+			if (raw === null) continue;
+			const at = Date.parse(raw);
+			if (Number.isNaN(at)) invalid(`${param}_${side} must be an ISO-8601 date-time.`, false);
+			bounds.push([field, side, at]);
+		}
+	}
+	return (contact) =>
+		bounds.every(([field, side, at]) => {
+			const value = Date.parse(contact[field] as string);
+			return side === 'after' ? value > at : value < at;
+		});
 }
 
 function limitParam(query: URLSearchParams, fallback: number, max: number): number {

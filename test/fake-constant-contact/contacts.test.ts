@@ -110,6 +110,15 @@ describe('contacts on the stand-in', () => {
 			expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6].map(email));
 		});
 
+		it('filters by updated_after', async () => {
+			cc.fake.control.seedContact({ email: email(1) });
+			const since = new Date(Date.now() + 60_000).toISOString();
+			cc.fake.control.advanceClock(120_000);
+			cc.fake.control.seedContact({ email: email(2) });
+			const { body } = await cc.api('GET', `/contacts?updated_after=${encodeURIComponent(since)}`);
+			expect(body.contacts.map((c: any) => c.email_address.address)).toEqual([email(2)]);
+		});
+
 		it('rejects a limit above 500', async () => {
 			expect((await cc.api('GET', '/contacts?limit=501')).status).toBe(400);
 		});
