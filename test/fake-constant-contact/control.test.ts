@@ -56,6 +56,14 @@ describe('the /__control HTTP routes', () => {
 		expect((await control('clearFaults', {})).status).toBe(200);
 	});
 
+	it('seeds a list under a chosen UUID and refuses an id that is not a UUID', async () => {
+		const listId = '0f9c8a2e-6a55-4c1b-9a51-3f1f5b7c2d10';
+		expect((await control('seedList', { name: 'Carts', listId })).body.list_id).toBe(listId);
+		const refused = await control('seedList', { name: 'Other', listId: 'cart-list' });
+		expect(refused.status).toBe(400);
+		expect(refused.body.error).toContain('UUID');
+	});
+
 	it('answers an unknown operation with 400 and the reason', async () => {
 		const { status, body } = await control('launchRockets', {});
 		expect(status).toBe(400);

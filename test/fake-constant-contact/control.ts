@@ -50,6 +50,7 @@ export interface FakeConstantContactControl {
 }
 
 const DEFAULT_SCOPE = 'contact_data offline_access';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createControl(server: FakeServer, defaults: { reentryPolicy: ReentryPolicy; refreshTokenMode: RefreshTokenMode }): FakeConstantContactControl {
 	const account = server.account;
@@ -68,6 +69,9 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 		seedList({ name, listId, automation }) {
 			if (account.listIdByName.has(name)) throw new Error(`A list named ${name} already exists.`);
 			if (listId && account.lists.has(listId)) throw new Error(`A list with id ${listId} already exists.`);
+			if (listId && !UUID.test(listId)) {
+				throw new Error(`listId ${listId} is not a UUID; Constant Contact's list ids are UUIDs and request bodies are checked for that.`);
+			}
 			const list = account.createList({ name, listId, automation });
 			return { ...account.listResource(list), automation: list.automation ?? null };
 		},
