@@ -65,7 +65,7 @@ export class ConstantContactApi {
 
 	handle(req: ApiRequest): ApiResult {
 		const { method, path } = req;
-		const parts = path.split('/').filter(Boolean);
+		const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
 		const [resource, id, sub] = parts;
 		const body = (req.body ?? {}) as Body;
 		switch (`${method} ${resource}${id !== undefined ? '/:id' : ''}${sub !== undefined ? '/:sub' : ''}`) {

@@ -100,7 +100,6 @@ export class FakeServer {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		this.httpServer.keepAliveTimeout = 1000;
 	}
 
 	now(): number {
@@ -162,10 +161,15 @@ export class FakeServer {
 		}
 		if (fault?.kind === 'hang') await this.delay(fault.ms ?? 30000);
 		let reply: Reply;
-		if (fault && fault.kind !== 'hang') reply = faultReply(fault);
-		else if (url.pathname.startsWith('/oauth2/default/v1/')) reply = this.oauthRoute(url, method, req, raw);
-		else if (url.pathname === '/v3' || url.pathname.startsWith('/v3/')) reply = this.apiRoute(url, method, req, raw);
-		else reply = apiError(404, 'not_found', `Nothing at ${url.pathname}.`);
+		try {
+			if (fault && fault.kind !== 'hang') reply = faultReply(fault);
+			else if (url.pathname.startsWith('/oauth2/default/v1/')) reply = this.oauthRoute(url, method, req, raw);
+			else if (url.pathname === '/v3' || url.pathname.startsWith('/v3/')) reply = this.apiRoute(url, method, req, raw);
+			else reply = apiError(404, 'not_found', `Nothing at ${url.pathname}.`);
+		} catch (error) {
+			// A stand-in bug, not a scripted fault: answered like Constant Contact's 500 and logged as such.
+			reply = apiError(500, 'server_error', `The stand-in failed: ${(error as Error).message}`);
+		}
 		entry.status = reply.status;
 		entry.clientId = reply.clientId ?? this.callerOf(req);
 		entry.errorKey = reply.errorKey ?? errorKeyOf(reply.body);
@@ -308,8 +312,13 @@ export class FakeServer {
 				activity.activity_errors.push('The activity timed out before completing.');
 				this.account.moveActivity(activity, 'timed_out');
 			} else {
-				work();
-				this.account.moveActivity(activity, 'completed');
+				try {
+					work();
+					this.account.moveActivity(activity, 'completed');
+				} catch (error) {
+					activity.activity_errors.push(`The stand-in failed: ${(error as Error).message}`);
+					this.account.moveActivity(activity, 'failed');
+				}
 			}
 		};
 		const total = this.settings.activityProcessingMs;
