@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Cart } from './readCart';
-import { DAY_MS, HOUR_MS } from './time';
+import { DAY_MS } from './time';
 
 /** What is known about reminders already sent for one cart. */
 export interface CartState {
@@ -49,26 +49,34 @@ export function emailKey(email: string): string {
 
 export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
 export const DEFAULT_RETENTION_MS = 7 * DAY_MS + DAY_MS;
-const PRUNE_EVERY_MS = HOUR_MS;
 /** n8n's deduplication table holds a short-term guard; static data holds the long-term memory. */
 export const DEDUPLICATION_MAX_ENTRIES = 10_000;
 
 /**
- * The shape kept in the workflow's static data. Values are strings, not objects: n8n wraps every nested object
- * of static data in a Proxy when it loads a workflow, which would cost seconds at a million entries.
+ * One generation of remembered reminders. Values are strings, not objects: n8n wraps every nested object of static
+ * data in a Proxy when it loads a workflow, which would cost seconds at a million entries.
  * carts:  "c:<cart id>" -> "<steps sent>|<last sent ms>|<sequence>|<email key>"
  * emails: "e:<email key>" -> "<last sent ms>|<cart id>"
  * Keys are prefixed so no cart id is ever an integer-like key (those would break insertion order) or "__proto__".
- * Entries are deleted and re-added on every update, so insertion order is age order and pruning stops early.
  */
-export interface MemoryStore {
-	version: number;
+export interface MemoryGeneration {
+	startedAt: number;
 	carts: Record<string, string>;
 	emails: Record<string, string>;
 	cartCount: number;
 	emailCount: number;
-	prunedAt: number;
+}
+
+/**
+ * Two generations: entries are written to `current`; once `current` is older than the retention (give-up window
+ * plus cooldown) it becomes `previous` and the old `previous` is dropped whole. Every entry so lives between one and
+ * two retentions, and pruning costs nothing however many carts are remembered (no scan over a million keys).
+ */
+export interface MemoryStore {
+	version: 2;
 	retentionMs: number;
+	current: MemoryGeneration;
+	previous: MemoryGeneration;
 }
 
 export interface MemoryLimits {
@@ -82,22 +90,24 @@ export function memoryKey(name: string): string {
 	return `abandonedCartFilter:${name}`;
 }
 
-function countKeys(record: Record<string, string>): number {
-	let n = 0;
-	for (const key in record) if (key !== '__dataChanged') n++;
-	return n;
+function generation(startedAt: number): MemoryGeneration {
+	return { startedAt, carts: {}, emails: {}, cartCount: 0, emailCount: 0 };
+}
+
+function isGeneration(value: unknown): value is MemoryGeneration {
+	const g = value as MemoryGeneration | undefined;
+	return typeof g === 'object' && g !== null && typeof g.carts === 'object' && g.carts !== null && typeof g.emails === 'object' && g.emails !== null;
 }
 
 function isStore(value: unknown): value is MemoryStore {
 	const store = value as MemoryStore | undefined;
-	return (
-		typeof store === 'object' &&
-		store !== null &&
-		typeof store.carts === 'object' &&
-		store.carts !== null &&
-		typeof store.emails === 'object' &&
-		store.emails !== null
-	);
+	return typeof store === 'object' && store !== null && store.version === 2 && isGeneration(store.current) && isGeneration(store.previous);
+}
+
+function countKeys(record: Record<string, string>): number {
+	let n = 0;
+	for (const key in record) if (key !== '__dataChanged') n++;
+	return n;
 }
 
 /** Memory mode "n8n remembers": kept in the workflow's static data under a name both operations share. */
@@ -107,29 +117,28 @@ export class RememberedReminders implements MemoryView {
 
 	constructor(staticData: StaticData, name: string, private readonly limits: MemoryLimits) {
 		const key = memoryKey(name);
-		const existing = staticData[key];
-		if (!isStore(existing)) {
+		if (!isStore(staticData[key])) {
 			staticData[key] = {
-				version: 1,
-				carts: {},
-				emails: {},
-				cartCount: 0,
-				emailCount: 0,
-				prunedAt: 0,
+				version: 2,
 				retentionMs: limits.retentionMs ?? DEFAULT_RETENTION_MS,
+				current: generation(0),
+				previous: generation(0),
 			} satisfies MemoryStore;
 		}
 		// Read back: in n8n the assignment went through static data's change-tracking proxy
 		this.store = staticData[key] as MemoryStore;
-		if (typeof this.store.cartCount !== 'number') this.store.cartCount = countKeys(this.store.carts);
-		if (typeof this.store.emailCount !== 'number') this.store.emailCount = countKeys(this.store.emails);
+		for (const g of [this.store.current, this.store.previous]) {
+			if (typeof g.cartCount !== 'number') g.cartCount = countKeys(g.carts);
+			if (typeof g.emailCount !== 'number') g.emailCount = countKeys(g.emails);
+		}
 		if (limits.retentionMs !== undefined && this.store.retentionMs !== limits.retentionMs) {
 			this.store.retentionMs = limits.retentionMs;
 		}
 	}
 
 	get size(): { carts: number; emails: number } {
-		return { carts: this.store.cartCount, emails: this.store.emailCount };
+		const { current, previous } = this.store;
+		return { carts: current.cartCount + previous.cartCount, emails: current.emailCount + previous.emailCount };
 	}
 
 	private hashed(email: string): string {
@@ -141,21 +150,38 @@ export class RememberedReminders implements MemoryView {
 		return key;
 	}
 
+	private lookup(map: 'carts' | 'emails', key: string): string | undefined {
+		const value = this.store.current[map][key] ?? this.store.previous[map][key];
+		return typeof value === 'string' ? value : undefined;
+	}
+
+	/** Writes to the current generation, taking the key out of the previous one. */
+	private write(map: 'carts' | 'emails', key: string, value: string): void {
+		const count = map === 'carts' ? 'cartCount' : 'emailCount';
+		const { current, previous } = this.store;
+		if (previous[map][key] !== undefined) {
+			delete previous[map][key];
+			previous[count]--;
+		}
+		if (current[map][key] === undefined) current[count]++;
+		current[map][key] = value;
+	}
+
 	cartState(cart: Cart): CartState | undefined {
 		return this.cartStateById(cart.id);
 	}
 
 	cartStateById(cartId: string): CartState | undefined {
-		const value = this.store.carts[`c:${cartId}`];
-		if (typeof value !== 'string') return undefined;
+		const value = this.lookup('carts', `c:${cartId}`);
+		if (value === undefined) return undefined;
 		const [sent, lastSentAt, sequence] = value.split('|', 3).map(Number);
 		if (!Number.isFinite(sent) || !Number.isFinite(lastSentAt)) return undefined;
 		return { sent, lastSentAt, sequence: Number.isFinite(sequence) ? sequence : 0 };
 	}
 
 	emailState(email: string): EmailState | undefined {
-		const value = this.store.emails[`e:${this.hashed(email)}`];
-		if (typeof value !== 'string') return undefined;
+		const value = this.lookup('emails', `e:${this.hashed(email)}`);
+		if (value === undefined) return undefined;
 		const bar = value.indexOf('|');
 		const lastSentAt = Number(value.slice(0, bar));
 		return Number.isFinite(lastSentAt) ? { lastSentAt, cartId: value.slice(bar + 1) } : undefined;
@@ -169,17 +195,11 @@ export class RememberedReminders implements MemoryView {
 		const cartKey = `c:${cartId}`;
 		const known = this.cartStateById(cartId);
 		if (known && (sequence < known.sequence || (sequence === known.sequence && step <= known.sent))) return false;
-		const previous = this.store.carts[cartKey];
-		const emailPart = email ? this.hashed(email) : typeof previous === 'string' ? (previous.split('|')[3] ?? '') : '';
-		if (previous !== undefined) delete this.store.carts[cartKey];
-		else this.store.cartCount++;
-		this.store.carts[cartKey] = `${step}|${at}|${sequence}|${emailPart}`;
-		if (emailPart) {
-			const emailEntry = `e:${emailPart}`;
-			if (this.store.emails[emailEntry] !== undefined) delete this.store.emails[emailEntry];
-			else this.store.emailCount++;
-			this.store.emails[emailEntry] = `${at}|${cartId}`;
-		}
+		const previous = this.lookup('carts', cartKey);
+		const emailPart = email ? this.hashed(email) : previous !== undefined ? (previous.split('|')[3] ?? '') : '';
+		this.rotateIfDue(at);
+		this.write('carts', cartKey, `${step}|${at}|${sequence}|${emailPart}`);
+		if (emailPart) this.write('emails', `e:${emailPart}`, `${at}|${cartId}`);
 		this.enforceCap();
 		return true;
 	}
@@ -195,52 +215,61 @@ export class RememberedReminders implements MemoryView {
 		for (const email of emails) byKey.set(this.hashed(email.trim().toLowerCase()), email);
 		const forgotten = new Map<string, number>(emails.map((e) => [e, 0]));
 		if (byKey.size === 0) return forgotten;
-		for (const key in this.store.carts) {
-			const value = this.store.carts[key];
-			if (typeof value !== 'string') continue;
-			const email = byKey.get(value.slice(value.lastIndexOf('|') + 1));
-			if (email === undefined) continue;
-			delete this.store.carts[key];
-			this.store.cartCount--;
-			forgotten.set(email, (forgotten.get(email) ?? 0) + 1);
-		}
-		for (const key of byKey.keys()) {
-			if (this.store.emails[`e:${key}`] === undefined) continue;
-			delete this.store.emails[`e:${key}`];
-			this.store.emailCount--;
+		for (const g of [this.store.current, this.store.previous]) {
+			for (const key in g.carts) {
+				const value = g.carts[key];
+				if (typeof value !== 'string') continue;
+				const email = byKey.get(value.slice(value.lastIndexOf('|') + 1));
+				if (email === undefined) continue;
+				delete g.carts[key];
+				g.cartCount--;
+				forgotten.set(email, (forgotten.get(email) ?? 0) + 1);
+			}
+			for (const key of byKey.keys()) {
+				if (g.emails[`e:${key}`] === undefined) continue;
+				delete g.emails[`e:${key}`];
+				g.emailCount--;
+			}
 		}
 		return forgotten;
 	}
 
-	/**
-	 * Drops entries older than the retention (give-up window plus cooldown): they can no longer change a decision.
-	 * Runs at most hourly, or when over the cap; walks from the oldest entry and stops at the first fresh one.
-	 */
+	/** Drops what can no longer change a decision: the generation older than the retention. O(1). */
 	prune(now: number): void {
-		const overCap = this.store.cartCount > this.limits.maxCarts || this.store.emailCount > this.limits.maxCarts;
-		if (!overCap && now - (this.store.prunedAt || 0) < PRUNE_EVERY_MS) return;
-		const oldest = now - (this.store.retentionMs || DEFAULT_RETENTION_MS);
-		this.store.cartCount -= this.dropOld(this.store.carts, oldest, 1, this.store.cartCount);
-		this.store.emailCount -= this.dropOld(this.store.emails, oldest, 0, this.store.emailCount);
-		this.store.prunedAt = now;
+		this.rotateIfDue(now);
 	}
 
+	private rotateIfDue(now: number): void {
+		const retention = this.store.retentionMs || DEFAULT_RETENTION_MS;
+		if (this.store.current.startedAt === 0) this.store.current.startedAt = now;
+		if (now - this.store.current.startedAt >= retention) this.rotate(now);
+	}
+
+	private rotate(now: number): void {
+		this.store.previous = this.store.current;
+		this.store.current = generation(now);
+	}
+
+	/** Over the cap: drop the previous generation whole, then the oldest entries of the current one if still over. */
 	private enforceCap(): void {
-		if (this.store.cartCount > this.limits.maxCarts || this.store.emailCount > this.limits.maxCarts) {
-			this.store.cartCount -= this.dropOld(this.store.carts, -Infinity, 1, this.store.cartCount);
-			this.store.emailCount -= this.dropOld(this.store.emails, -Infinity, 0, this.store.emailCount);
+		const { maxCarts } = this.limits;
+		if (this.size.carts <= maxCarts && this.size.emails <= maxCarts) return;
+		if (this.store.previous.cartCount > 0 || this.store.previous.emailCount > 0) {
+			this.store.previous = generation(this.store.current.startedAt);
 		}
+		const current = this.store.current;
+		current.cartCount -= this.dropOldest(current.carts, current.cartCount - maxCarts);
+		current.emailCount -= this.dropOldest(current.emails, current.emailCount - maxCarts);
 	}
 
-	/** Deletes from the oldest end while entries are older than `oldest` or the map is over the cap. */
-	private dropOld(record: Record<string, string>, oldest: number, timeField: number, count: number): number {
+	private dropOldest(record: Record<string, string>, excess: number): number {
+		if (excess <= 0) return 0;
+		// Drop a tenth more than needed, so a full memory does not walk its keys on every single record
+		const target = excess + Math.ceil(this.limits.maxCarts / 10);
 		let dropped = 0;
 		for (const key in record) {
+			if (dropped >= target) break;
 			if (key === '__dataChanged') continue;
-			const value = record[key];
-			const at = typeof value === 'string' ? Number(value.split('|', timeField + 1)[timeField]) : NaN;
-			const expired = !Number.isFinite(at) || at < oldest;
-			if (!expired && count - dropped <= this.limits.maxCarts) break;
 			delete record[key];
 			dropped++;
 		}
