@@ -69,13 +69,16 @@ export class ConstantContactApi {
 		});
 	}
 
-	/** Exact name match, following every page. */
+	/** The list with this name: Constant Contact's exact-name filter first, then every page, ignoring case. */
 	async findListByName(name: string): Promise<ContactList | undefined> {
 		const wanted = name.trim().toLowerCase();
+		const matches = (list: ContactList) => list.name.trim().toLowerCase() === wanted;
+		const exact = (await this.searchLists({ name: name.trim() })).items.find(matches);
+		if (exact) return exact;
 		let cursor: string | undefined;
 		do {
-			const page = await this.searchLists({ cursor, name: cursor ? undefined : name.trim() });
-			const found = page.items.find((list) => list.name.trim().toLowerCase() === wanted);
+			const page = await this.searchLists({ cursor });
+			const found = page.items.find(matches);
 			if (found) return found;
 			cursor = page.nextHref;
 		} while (cursor);

@@ -1,0 +1,61 @@
+/** Custom field labels -> Constant Contact custom fields, creating missing string fields when the user asked. */
+import type { ConstantContactApi } from '../ConstantContact/api';
+import { attempt, ConstantContactError } from '../ConstantContact/errors';
+import type { CustomField } from '../ConstantContact/types';
+
+export interface ResolvedFields {
+	byLabel: Map<string, CustomField>;
+	/** Labels that could not be resolved, with the reason. */
+	problems: Map<string, Error>;
+	created: string[];
+}
+
+function normalise(text: string): string {
+	return text.trim().replace(/\s+/g, '_').toLowerCase();
+}
+
+function match(fields: CustomField[], label: string): CustomField | undefined {
+	return (
+		fields.find((field) => field.label === label) ??
+		fields.find((field) => normalise(field.label) === normalise(label) || normalise(field.name ?? '') === normalise(label))
+	);
+}
+
+export async function resolveCustomFields(
+	api: ConstantContactApi,
+	labels: string[],
+	createMissing: boolean,
+): Promise<ResolvedFields> {
+	const resolved: ResolvedFields = { byLabel: new Map(), problems: new Map(), created: [] };
+	if (labels.length === 0) return resolved;
+	let fields = await api.listCustomFields();
+	for (const label of new Set(labels)) {
+		const existing = match(fields, label);
+		if (existing) {
+			resolved.byLabel.set(label, existing);
+			continue;
+		}
+		if (!createMissing) {
+			resolved.problems.set(
+				label,
+				new ConstantContactError(
+					`Constant Contact has no custom field "${label}". Create it in Constant Contact, fix the label, or turn on "Create Missing Custom Fields".`,
+					'api',
+				),
+			);
+			continue;
+		}
+		const created = await attempt(api.createCustomField(label, 'string'));
+		if (created.ok) {
+			resolved.byLabel.set(label, created.value);
+			resolved.created.push(label);
+			continue;
+		}
+		// Another run may have created it a moment ago.
+		if (created.error.status === 409) fields = await api.listCustomFields();
+		const existingNow = created.error.status === 409 ? match(fields, label) : undefined;
+		if (existingNow) resolved.byLabel.set(label, existingNow);
+		else resolved.problems.set(label, created.error);
+	}
+	return resolved;
+}

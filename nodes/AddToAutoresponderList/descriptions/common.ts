@@ -1,0 +1,99 @@
+/** Parameters both operations share: the list and the shopper's email. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { LIST_ID_PATTERN } from '../lists';
+
+export const listLocator: INodeProperties = {
+	displayName: 'List',
+	name: 'list',
+	type: 'resourceLocator',
+	required: true,
+	default: { mode: 'list', value: '' },
+	description: 'The Constant Contact list whose "contact joins list" automation sends the reminder',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a list...',
+			typeOptions: { searchListMethod: 'searchLists', searchable: true, searchFilterRequired: false },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 3f1c2a9e-5b7d-11ee-8c99-0242ac120002',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: LIST_ID_PATTERN, errorMessage: 'A list ID is a UUID like 3f1c2a9e-5b7d-11ee-8c99-0242ac120002' },
+				},
+			],
+		},
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'e.g. Abandoned cart reminders',
+		},
+	],
+};
+
+export const emailField: INodeProperties = {
+	displayName: 'Email',
+	name: 'email',
+	type: 'string',
+	placeholder: 'name@email.com',
+	required: true,
+	default: '',
+	description: "The shopper's email address, e.g. {{ $JSON.email }}",
+};
+
+export const bulkThresholdOption: INodeProperties = {
+	displayName: 'Bulk Threshold',
+	name: 'bulkThreshold',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description:
+		'From this many items on, the node reads the whole account (500 contacts per request) and uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
+};
+
+export const keepInputFieldsOption: INodeProperties = {
+	displayName: 'Keep Input Fields',
+	name: 'keepInputFields',
+	type: 'boolean',
+	default: true,
+	description: "Whether to output the item's input fields (such as the cart ID) next to the result fields",
+};
+
+export const requestTimeoutOption: INodeProperties = {
+	displayName: 'Request Timeout (Seconds)',
+	name: 'requestTimeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 30,
+	description: 'How long to wait for one Constant Contact answer before retrying',
+};
+
+/** The list and email parameters, shown for one operation. */
+export function listAndEmail(operation: string): INodeProperties[] {
+	const displayOptions = { show: { operation: [operation] } };
+	return [
+		{ ...listLocator, displayOptions },
+		{ ...emailField, displayOptions },
+	];
+}
+
+/** The operation's "Options" collection. */
+export function optionsCollection(operation: string, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { operation: [operation] } },
+		options,
+	};
+}

@@ -1,0 +1,46 @@
+/** Results -> n8n items: one per input item with pairedItem; failures as error items or thrown with itemIndex. */
+import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { ConstantContactError } from '../../ConstantContact/errors';
+import { failureReason, type ItemResult } from '../results';
+
+function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof ConstantContactError && (error.status !== undefined || error.kind === 'network')) {
+		const response: JsonObject = { message: error.message, errorKeys: error.errorKeys, details: error.details };
+		return new NodeApiError(context.getNode(), response, {
+			message: error.message,
+			description: error.details.length ? `Constant Contact said: ${error.details.join('; ')}` : undefined,
+			httpCode: error.status !== undefined ? String(error.status) : undefined,
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(context.getNode(), error.message, { itemIndex });
+}
+
+export function toOutput(
+	context: IExecuteFunctions,
+	items: INodeExecutionData[],
+	results: ItemResult[],
+	keepInputFields: boolean,
+): INodeExecutionData[] {
+	const continueOnFail = context.continueOnFail();
+	return results.map((result, itemIndex) => {
+		const json: INodeExecutionData['json'] = {
+			...(keepInputFields ? items[itemIndex].json : {}),
+			email: result.email,
+			contactId: result.contactId,
+			listId: result.listId,
+			status: result.status,
+			reason: result.status === 'failed' && result.error ? failureReason(result.error) : result.reason,
+			customFields: result.customFields,
+			truncated: result.truncated,
+		};
+		if (result.status === 'failed') {
+			const error = result.error ?? new Error('The item failed for an unknown reason.');
+			if (!continueOnFail) throw toNodeError(context, error, itemIndex);
+			json.error = error.message;
+		}
+		return { json, pairedItem: { item: itemIndex } };
+	});
+}

@@ -1,0 +1,56 @@
+/** One result per input item, whatever happened to it. */
+export type ItemStatus =
+	| 'created'
+	| 'updated'
+	| 'added'
+	| 're-added'
+	| 'already-on-list'
+	| 'removed'
+	| 'skipped'
+	| 'failed';
+
+export interface ItemResult {
+	index: number;
+	email: string;
+	contactId: string | null;
+	listId: string | null;
+	status: ItemStatus;
+	/** Why: e.g. unsubscribed, no-consent, cooldown, not-found, not-on-list, invalid-email, quota-exceeded. */
+	reason: string | null;
+	/** Custom field label -> value written to Constant Contact. */
+	customFields: Record<string, string>;
+	/** Labels whose values were cut to fit Constant Contact's limits. */
+	truncated: string[];
+	/** Set when status is failed. */
+	error?: Error;
+}
+
+export function itemResult(
+	index: number,
+	email: string,
+	listId: string | null,
+	status: ItemStatus,
+	fields: Partial<Pick<ItemResult, 'contactId' | 'reason' | 'customFields' | 'truncated' | 'error'>> = {},
+): ItemResult {
+	return {
+		index,
+		email,
+		contactId: fields.contactId ?? null,
+		listId,
+		status,
+		reason: fields.reason ?? null,
+		customFields: fields.customFields ?? {},
+		truncated: fields.truncated ?? [],
+		error: fields.error,
+	};
+}
+
+/** A short code for why an item failed, next to the sentence in `error`. */
+export function failureReason(error: Error): string {
+	const kind = (error as { kind?: string }).kind;
+	const reason = (error as { reason?: string }).reason;
+	if (reason) return reason;
+	if (kind === 'quota') return 'quota-exceeded';
+	if (kind) return `constant-contact-${kind}`;
+	return 'error';
+}

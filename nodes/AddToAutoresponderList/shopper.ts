@@ -1,0 +1,140 @@
+/** A shopper as the node receives it: validated email, consent, names and cart values ready for Constant Contact. */
+import {
+	MAX_CUSTOM_FIELD_LABEL_LENGTH,
+	MAX_CUSTOM_FIELD_VALUE_LENGTH,
+	MAX_EMAIL_LENGTH,
+	MAX_NAME_LENGTH,
+} from '../ConstantContact/limits';
+
+export type LongValuePolicy = 'truncate' | 'fail';
+
+export interface CartValue {
+	label: string;
+	value: string;
+}
+
+export interface Shopper {
+	/** Position of the input item. */
+	index: number;
+	/** Trimmed, as given. */
+	email: string;
+	firstName?: string;
+	lastName?: string;
+	/** The shopper gave explicit marketing consent. */
+	consent: boolean;
+	cartValues: CartValue[];
+	/** Labels (and first_name/last_name) whose values were cut to fit. */
+	truncated: string[];
+}
+
+/** A problem with one item's own data; the item is reported, the others carry on. */
+export class ShopperInputError extends Error {
+	constructor(
+		message: string,
+		readonly reason: string,
+	) {
+		super(message);
+		this.name = 'ShopperInputError';
+	}
+}
+
+// Deliberately permissive (Constant Contact does its own checks): one @, no spaces, a dot in the domain.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+/** Returns the trimmed email, or the reason it cannot be used. */
+export function checkEmail(value: unknown): { email: string } | { problem: string } {
+	const email = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+	if (email === '') return { problem: 'The email address is empty.' };
+	if (email.length > MAX_EMAIL_LENGTH) {
+		return { problem: `The email address is longer than Constant Contact's ${MAX_EMAIL_LENGTH} characters.` };
+	}
+	if (!EMAIL_PATTERN.test(email)) return { problem: `"${email}" is not a valid email address.` };
+	return { email };
+}
+
+const YES = new Set(['true', 'yes', 'y', '1', 'explicit', 'opted_in', 'opt_in', 'opted-in', 'subscribed', 'granted', 'on']);
+
+/** Consent as shops send it: booleans, "yes", "opted_in", 1, … Anything else (including empty) is no consent. */
+export function hasExplicitConsent(value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'number') return value === 1;
+	if (typeof value === 'string') return YES.has(value.trim().toLowerCase());
+	return false;
+}
+
+/** Cuts at a character boundary: never splits a surrogate pair or a combining sequence. */
+export function truncateText(text: string, maxLength: number): string {
+	if (text.length <= maxLength) return text;
+	let cut = maxLength;
+	// Step back over low surrogates and combining marks so the kept text ends on a whole character.
+	while (cut > 0 && (isLowSurrogate(text.charCodeAt(cut)) || /\p{M}/u.test(text.charAt(cut)))) cut--;
+	return text.slice(0, cut);
+}
+
+function isLowSurrogate(code: number): boolean {
+	return code >= 0xdc00 && code <= 0xdfff;
+}
+
+export function valueToText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return JSON.stringify(value);
+}
+
+export interface RawShopper {
+	index: number;
+	email: unknown;
+	firstName?: unknown;
+	lastName?: unknown;
+	consent?: unknown;
+	cartValues: Array<{ label: unknown; value: unknown }>;
+}
+
+/** Builds a Shopper or throws ShopperInputError with the reason. */
+export function readShopper(raw: RawShopper, longValues: LongValuePolicy): Shopper {
+	const checked = checkEmail(raw.email);
+	if ('problem' in checked) throw new ShopperInputError(checked.problem, 'invalid-email');
+	const truncated: string[] = [];
+	const name = (value: unknown, label: string): string | undefined => {
+		const text = valueToText(value)?.trim();
+		if (!text) return undefined;
+		if (text.length <= MAX_NAME_LENGTH) return text;
+		truncated.push(label);
+		return truncateText(text, MAX_NAME_LENGTH);
+	};
+	const cartValues: CartValue[] = [];
+	for (const { label: rawLabel, value: rawValue } of raw.cartValues) {
+		const label = valueToText(rawLabel)?.trim() ?? '';
+		if (label === '') continue;
+		if (label.length > MAX_CUSTOM_FIELD_LABEL_LENGTH) {
+			throw new ShopperInputError(
+				`The custom field label "${label}" is longer than Constant Contact's ${MAX_CUSTOM_FIELD_LABEL_LENGTH} characters.`,
+				'label-too-long',
+			);
+		}
+		const text = valueToText(rawValue);
+		if (text === undefined || text === '') continue;
+		if (text.length > MAX_CUSTOM_FIELD_VALUE_LENGTH) {
+			if (longValues === 'fail') {
+				throw new ShopperInputError(
+					`The value for custom field "${label}" has ${text.length} characters; Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH}. Shorten it, or set "Values Longer Than 255 Characters" to truncate.`,
+					'value-too-long',
+				);
+			}
+			truncated.push(label);
+			cartValues.push({ label, value: truncateText(text, MAX_CUSTOM_FIELD_VALUE_LENGTH) });
+		} else cartValues.push({ label, value: text });
+	}
+	const firstName = name(raw.firstName, 'first_name');
+	const lastName = name(raw.lastName, 'last_name');
+	return {
+		index: raw.index,
+		email: checked.email,
+		firstName,
+		lastName,
+		consent: hasExplicitConsent(raw.consent),
+		cartValues,
+		truncated,
+	};
+}

@@ -1,0 +1,199 @@
+/** Add Contact to List, one shopper at a time, against the Constant Contact stand-in. */
+import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
+import { addParameters, cart, runNode, seedAutoresponderList } from './setup';
+
+let fakeCc: FakeConstantContact;
+let listId: string;
+
+beforeAll(async () => {
+	fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
+});
+afterAll(async () => await fakeCc.stop());
+beforeEach(() => {
+	fakeCc.control.reset();
+	listId = seedAutoresponderList(fakeCc);
+	fakeCc.control.seedCustomField({ label: 'ac_cart_id' });
+});
+afterEach(() => {
+	expect(fakeCc.control.contractViolations()).toEqual([]);
+});
+
+const routes = () => fakeCc.control.requestLog().map((entry) => `${entry.method} ${entry.path}`);
+
+describe('Add Contact to List', () => {
+	it('signs up a new consenting shopper with the cart details and starts the automation once', async () => {
+		const run = await runNode(fakeCc, addParameters(listId), [cart(1)]);
+		expect(run.output).toHaveLength(1);
+		expect(run.output[0].pairedItem).toEqual({ item: 0 });
+		expect(run.json[0]).toMatchObject({
+			cartId: 'cart-1001',
+			email: 'shopper1@example.com',
+			listId,
+			status: 'created',
+			reason: null,
+			customFields: { ac_cart_id: 'cart-1001' },
+			truncated: [],
+		});
+		const contact = fakeCc.control.findContactByEmail('shopper1@example.com')!;
+		expect(run.json[0].contactId).toBe(contact.contact_id);
+		expect(contact).toMatchObject({ first_name: 'Shopper 1', email_address: { permission_to_send: 'explicit' } });
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+		expect(routes()).toContain('POST /v3/contacts/sign_up_form');
+	});
+
+	it('adds an existing contact to the list without changing its permission or its other data', async () => {
+		fakeCc.control.seedContact({ email: 'shopper2@example.com', firstName: 'Bea', lastName: 'Old', permission: 'implicit' });
+		const run = await runNode(fakeCc, addParameters(listId), [cart(2, { firstName: undefined })]);
+		expect(run.json[0]).toMatchObject({ status: 'added', customFields: { ac_cart_id: 'cart-1002' } });
+		const contact = fakeCc.control.findContactByEmail('shopper2@example.com')!;
+		expect(contact).toMatchObject({ first_name: 'Bea', last_name: 'Old', email_address: { permission_to_send: 'implicit' } });
+		expect(contact.list_memberships).toEqual([listId]);
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+		expect(routes()).not.toContain('POST /v3/contacts/sign_up_form');
+	});
+
+	it('leaves an unsubscribed contact untouched even when the cart says it consented', async () => {
+		fakeCc.control.seedContact({ email: 'gone@example.com', permission: 'unsubscribed', customFields: { ac_cart_id: 'old' } });
+		const run = await runNode(fakeCc, addParameters(listId), [cart(3, { email: 'gone@example.com' })]);
+		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'unsubscribed', customFields: {} });
+		const contact = fakeCc.control.findContactByEmail('gone@example.com')!;
+		expect(contact.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
+		expect(contact.list_memberships).toEqual([]);
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+		expect(fakeCc.control.automationEntries()).toEqual([]);
+		expect(routes().filter((route) => !route.startsWith('GET'))).toEqual([]);
+	});
+
+	it('skips shoppers without consent under the default policy without asking Constant Contact about them', async () => {
+		const run = await runNode(fakeCc, addParameters(listId), [cart(4, { acceptsMarketing: 'no' }), cart(5, { acceptsMarketing: 'yes' })]);
+		expect(run.json.map((json) => [json.status, json.reason])).toEqual([
+			['skipped', 'no-consent'],
+			['created', null],
+		]);
+		expect(fakeCc.control.findContactByEmail('shopper4@example.com')).toBeUndefined();
+		expect(fakeCc.control.requestLog().some((entry) => JSON.stringify(entry.query).includes('shopper4'))).toBe(false);
+	});
+
+	it('adds existing subscribers without consent only under "Consenting Shoppers and Existing Subscribers"', async () => {
+		fakeCc.control.seedContact({ email: 'shopper6@example.com', permission: 'explicit' });
+		const run = await runNode(fakeCc, addParameters(listId, { consentPolicy: 'consentedOrSubscribed' }), [
+			cart(6, { acceptsMarketing: false }),
+			cart(7, { acceptsMarketing: false }),
+		]);
+		expect(run.json.map((json) => [json.status, json.reason])).toEqual([
+			['added', null],
+			['skipped', 'no-consent'],
+		]);
+		expect(fakeCc.control.findContactByEmail('shopper7@example.com')).toBeUndefined();
+	});
+
+	it('creates shoppers without consent with implied permission only under "All Shoppers", never through the sign-up form', async () => {
+		const run = await runNode(fakeCc, addParameters(listId, { consentPolicy: 'allShoppers' }), [cart(8, { acceptsMarketing: false })]);
+		expect(run.json[0]).toMatchObject({ status: 'created' });
+		const contact = fakeCc.control.findContactByEmail('shopper8@example.com')!;
+		expect(contact).toMatchObject({ create_source: 'Account', email_address: { permission_to_send: 'implicit' } });
+		expect(routes()).not.toContain('POST /v3/contacts/sign_up_form');
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+	});
+
+	it('leaves a repeat abandoner on the list by default and updates the cart details', async () => {
+		fakeCc.control.seedContact({ email: 'shopper9@example.com', listIds: [listId], customFields: { ac_cart_id: 'cart-old' } });
+		const run = await runNode(fakeCc, addParameters(listId), [cart(9)]);
+		expect(run.json[0]).toMatchObject({ status: 'already-on-list', reason: 'already-on-list', customFields: { ac_cart_id: 'cart-1009' } });
+		expect(fakeCc.control.automationEntries({ listId })).toEqual([]);
+	});
+
+	it('re-triggers a repeat abandoner by removing and re-adding it, at most once per cooldown', async () => {
+		const parameters = addParameters(listId, { repeatAbandoners: 'retrigger', cooldownDays: 7 });
+		const first = await runNode(fakeCc, parameters, [cart(10)]);
+		expect(first.json[0]).toMatchObject({ status: 'created' });
+		expect(first.json[0].customFields).toHaveProperty('ac_list_entries');
+
+		const again = await runNode(fakeCc, parameters, [cart(10)]);
+		expect(again.json[0]).toMatchObject({ status: 'already-on-list', reason: 'cooldown' });
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+
+		const noCooldown = await runNode(fakeCc, { ...parameters, cooldownDays: 0 }, [cart(10)]);
+		expect(noCooldown.json[0]).toMatchObject({ status: 're-added', reason: null });
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(2);
+		expect(fakeCc.control.findContactByEmail('shopper10@example.com')!.list_memberships).toEqual([listId]);
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+	});
+
+	it('re-triggers once the cooldown recorded on the contact has passed', async () => {
+		const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString();
+		fakeCc.control.seedContact({
+			email: 'shopper11@example.com',
+			listIds: [listId],
+			customFields: { ac_list_entries: `${listId}=${eightDaysAgo}` },
+		});
+		const run = await runNode(fakeCc, addParameters(listId, { repeatAbandoners: 'retrigger' }), [cart(11)]);
+		expect(run.json[0]).toMatchObject({ status: 're-added' });
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+	});
+
+	it('creates missing custom fields when asked and cuts values over 255 characters at a character boundary', async () => {
+		const longSummary = `${'a'.repeat(254)}😀 and more items`;
+		const parameters = addParameters(listId, {
+			cartFields: {
+				field: [
+					{ label: 'ac_cart_id', value: (item: { cartId?: unknown }) => item.cartId },
+					{ label: 'ac_items_summary', value: longSummary },
+				],
+			},
+			options: { createMissingFields: true },
+		});
+		const run = await runNode(fakeCc, parameters, [cart(12)]);
+		expect(run.json[0]).toMatchObject({ status: 'created', truncated: ['ac_items_summary'] });
+		expect((run.json[0].customFields as Record<string, string>).ac_items_summary).toBe('a'.repeat(254));
+		const fields = fakeCc.control.snapshot().customFields.map((field) => field.label);
+		expect(fields).toContain('ac_items_summary');
+	});
+
+	it('fails only the item whose value is too long when the user chose to fail such items', async () => {
+		const parameters = addParameters(listId, {
+			cartFields: { field: [{ label: 'ac_cart_id', value: (item: { cartId?: unknown }) => item.cartId }] },
+			options: { longValues: 'fail' },
+		});
+		const run = await runNode(fakeCc, parameters, [cart(13, { cartId: 'x'.repeat(300) }), cart(14)], { continueOnFail: true });
+		expect(run.json[0]).toMatchObject({ status: 'failed', reason: 'value-too-long' });
+		expect(String(run.json[0].error)).toMatch(/has 300 characters; Constant Contact keeps at most 255/);
+		expect(run.json[1]).toMatchObject({ status: 'created' });
+	});
+
+	it('reports a custom field that does not exist instead of creating it unasked', async () => {
+		const parameters = addParameters(listId, { cartFields: { field: [{ label: 'ac_recovery_url', value: 'https://shop.test/r/1' }] } });
+		const run = await runNode(fakeCc, parameters, [cart(15)], { continueOnFail: true });
+		expect(run.json[0]).toMatchObject({ status: 'failed' });
+		expect(String(run.json[0].error)).toMatch(/no custom field "ac_recovery_url".*Create Missing Custom Fields/);
+		expect(fakeCc.control.snapshot().customFields.map((field) => field.label)).not.toContain('ac_recovery_url');
+	});
+
+	it('reports malformed emails per item and carries on with the others', async () => {
+		const run = await runNode(fakeCc, addParameters(listId), [cart(16, { email: 'not an email' }), cart(17), cart(18, { email: '' })]);
+		expect(run.json.map((json) => [json.status, json.reason])).toEqual([
+			['skipped', 'invalid-email'],
+			['created', null],
+			['skipped', 'invalid-email'],
+		]);
+	});
+
+	it('finds the list by name and creates it when asked', async () => {
+		const parameters = addParameters(listId, {
+			list: { __rl: true, mode: 'name', value: 'Cart reminders 2' },
+			options: { createListIfMissing: true },
+		});
+		const run = await runNode(fakeCc, parameters, [cart(19)]);
+		const created = fakeCc.control.snapshot().lists.find((list) => list.name === 'Cart reminders 2');
+		expect(created).toBeDefined();
+		expect(run.json[0]).toMatchObject({ status: 'created', listId: created!.list_id });
+	});
+
+	it('fails every item with a clear sentence when the list ID does not exist', async () => {
+		const parameters = addParameters(listId, { list: { __rl: true, mode: 'id', value: '00000000-0000-4000-8000-000000000000' } });
+		const run = await runNode(fakeCc, parameters, [cart(20), cart(21)], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['failed', 'failed']);
+		expect(String(run.json[0].error)).toMatch(/no list with ID 00000000-0000-4000-8000-000000000000/);
+	});
+});

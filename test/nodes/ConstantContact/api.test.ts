@@ -1,0 +1,149 @@
+/** The typed calls against the Constant Contact stand-in, through the fetch transport the smoke check also uses. */
+import { ConstantContactApi, chunkImportRows, utf8ByteLength } from '../../../nodes/ConstantContact/api';
+import { ConstantContactClient } from '../../../nodes/ConstantContact/client';
+import { QuotaExceededError } from '../../../nodes/ConstantContact/errors';
+import { MAX_IMPORT_BYTES } from '../../../nodes/ConstantContact/limits';
+import type { JsonImportContact } from '../../../nodes/ConstantContact/types';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
+import { createFetchSend, refreshWithBasicAuth, type TokenPair } from '../../support/fetchTransport';
+
+let fakeCc: FakeConstantContact;
+let tokens: TokenPair;
+
+function api(options: { requestsPerSecond?: number; timeoutMs?: number } = {}): ConstantContactApi {
+	const send = createFetchSend({
+		accessToken: () => tokens.accessToken,
+		refresh: refreshWithBasicAuth(`${fakeCc.oauthBaseUrl}/token`, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, tokens),
+	});
+	const pause = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+	return new ConstantContactApi(new ConstantContactClient({ send, apiBaseUrl: fakeCc.apiBaseUrl, sleep: pause, ...options }), pause);
+}
+
+beforeAll(async () => {
+	fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
+});
+afterAll(async () => await fakeCc.stop());
+beforeEach(() => {
+	fakeCc.control.reset();
+	const issued = fakeCc.control.issueTokens();
+	tokens = { accessToken: issued.access_token, refreshToken: issued.refresh_token };
+});
+afterEach(() => {
+	expect(fakeCc.control.contractViolations()).toEqual([]);
+});
+
+describe('ConstantContactApi against the stand-in', () => {
+	it('follows relative _links.next.href pages until the last list', async () => {
+		for (let n = 1; n <= 7; n++) fakeCc.control.seedList({ name: `Reminder list ${n}` });
+		const client = api();
+		const names: string[] = [];
+		let cursor: string | undefined;
+		let pages = 0;
+		do {
+			const page = await client.searchLists({ cursor, limit: 3 });
+			names.push(...page.items.map((list) => list.name));
+			cursor = page.nextHref;
+			pages++;
+		} while (cursor);
+		expect(pages).toBe(3);
+		expect(names).toHaveLength(7);
+		expect(await client.findListByName('reminder list 6')).toMatchObject({ name: 'Reminder list 6' });
+	});
+
+	it('finds a contact by email with its lists and custom fields, unsubscribed and deleted ones included', async () => {
+		const list = fakeCc.control.seedList({ name: 'Abandoned carts' });
+		fakeCc.control.seedContact({
+			email: 'gone@example.com',
+			permission: 'unsubscribed',
+			listIds: [String(list.list_id)],
+			customFields: { ac_cart_id: 'c-1' },
+		});
+		const contact = await api().getContactByEmail('Gone@Example.com', ['custom_fields', 'list_memberships']);
+		expect(contact?.email_address?.permission_to_send).toBe('unsubscribed');
+		expect(contact?.list_memberships).toEqual([list.list_id]);
+		expect(contact?.custom_fields?.[0]?.value).toBe('c-1');
+		expect(await api().getContactByEmail('nobody@example.com')).toBeUndefined();
+	});
+
+	it('imports contacts and polls the activity until it is completed', async () => {
+		const list = fakeCc.control.seedList({ name: 'Abandoned carts' });
+		fakeCc.control.seedCustomField({ label: 'ac_cart_id' });
+		const client = api();
+		const queued = await client.importContacts(
+			[
+				{ email: 'ana@example.com', first_name: 'Ana', 'cf:ac_cart_id': 'cart-1' },
+				{ email: 'ben@example.com', 'cf:ac_cart_id': 'cart-2' },
+			],
+			[String(list.list_id)],
+		);
+		const done = await client.waitForActivity(queued, { firstDelayMs: 20 });
+		expect(done.state).toBe('completed');
+		expect(fakeCc.control.findContactByEmail('ana@example.com')).toMatchObject({ list_memberships: [list.list_id] });
+	});
+
+	it('splits an import into requests of at most 40,000 contacts and under 4 MB', () => {
+		const row = (n: number): JsonImportContact => ({ email: `shopper${n}@example.com`, 'cf:ac_items': 'x'.repeat(200) });
+		const rows = Array.from({ length: 45_000 }, (_, n) => row(n));
+		const chunks = chunkImportRows(rows, ['3f1c2a9e-5b7d-11ee-8c99-0242ac120002']);
+		expect(chunks.flat()).toHaveLength(45_000);
+		for (const part of chunks) {
+			expect(part.length).toBeLessThanOrEqual(40_000);
+			const body = JSON.stringify({ import_data: part, list_ids: ['3f1c2a9e-5b7d-11ee-8c99-0242ac120002'] });
+			expect(utf8ByteLength(body)).toBeLessThan(MAX_IMPORT_BYTES);
+		}
+		expect(utf8ByteLength('é€😀')).toBe(Buffer.byteLength('é€😀'));
+	});
+
+	it('retries a 503, a dropped connection and a hung request, then gets the answer', async () => {
+		fakeCc.control.seedList({ name: 'Abandoned carts' });
+		fakeCc.control.injectFaults([
+			{ kind: 'status', status: 503, count: 1, match: { path: '/v3/contact_lists' } },
+			{ kind: 'drop', count: 1, match: { path: '/v3/contact_lists' } },
+			{ kind: 'hang', ms: 3000, count: 1, match: { path: '/v3/contact_lists' } },
+		]);
+		const page = await api({ timeoutMs: 500 }).searchLists();
+		expect(page.items.map((list) => list.name)).toEqual(['Abandoned carts']);
+		const statuses = fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/contact_lists').map((entry) => entry.status);
+		expect(statuses).toContain(503);
+		expect(statuses[statuses.length - 1]).toBe(200);
+	});
+
+	it('lets no 429 through when more than 4 requests per second are attempted', async () => {
+		fakeCc.control.seedList({ name: 'Abandoned carts' });
+		// A client that believes it may send 20 per second: the stand-in throttles, the client waits and retries.
+		const eager = api({ requestsPerSecond: 20 });
+		const pages = await Promise.all(Array.from({ length: 8 }, () => eager.searchLists()));
+		expect(pages.every((page) => page.items.length === 1)).toBe(true);
+		expect(fakeCc.control.requestLog().some((entry) => entry.status === 429)).toBe(true);
+	});
+
+	it('refreshes an expired access token once and carries on', async () => {
+		fakeCc.control.seedList({ name: 'Abandoned carts' });
+		const client = api();
+		await client.searchLists();
+		const before = tokens.accessToken;
+		fakeCc.control.expireAllAccessTokens();
+		expect((await client.searchLists()).items).toHaveLength(1);
+		expect(tokens.accessToken).not.toBe(before);
+	});
+
+	it('stops with the daily-limit sentence when the quota is used up', async () => {
+		const limited = await startFakeConstantContact({ dailyQuota: 2 });
+		try {
+			const issued = limited.control.issueTokens();
+			const client = new ConstantContactClient({
+				send: createFetchSend({ accessToken: () => issued.access_token }),
+				apiBaseUrl: limited.apiBaseUrl,
+			});
+			const limitedApi = new ConstantContactApi(client, async () => undefined);
+			await limitedApi.searchLists();
+			await limitedApi.searchLists();
+			const error = await limitedApi.searchLists().catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(QuotaExceededError);
+			expect((error as Error).message).toMatch(/daily limit of 10,000 requests is used up; it resets at 00:00 UTC \(in \d+ h \d+ min\)/);
+			expect(client.requestCount).toBe(3);
+		} finally {
+			await limited.stop();
+		}
+	});
+});
