@@ -28,7 +28,7 @@ describe('bulk activities on the stand-in', () => {
 		});
 
 		it('moves through initialized, processing and completed', async () => {
-			const slow = await startStandIn({ activityProcessingMs: 600 });
+			const slow = await startStandIn({ activityProcessingMs: 1200 });
 			try {
 				const list = slow.fake.control.seedList({ name: 'Carts' }).list_id as string;
 				const id = slow.fake.control.seedContact({ email: email(1) }).contact_id as string;

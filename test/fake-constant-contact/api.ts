@@ -252,7 +252,8 @@ export class ConstantContactApi {
 			if (permission) this.account.setPermission(contact, permission, 'contacts_put', String(body.update_source));
 		}
 		checkListRoom(contact, listIds);
-		// A PUT replaces core properties (omitted ones are cleared); included sub-resources are added or changed.
+		// A PUT replaces core properties (omitted ones are cleared; the email is kept, as SMS-only contacts are not
+		// modelled); included sub-resources are added or changed.
 		this.account.setCore(contact, body, true);
 		applySubResources(contact, body);
 		for (const [fieldId, value] of fields) contact.customFields.set(fieldId, value);
