@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 
 import { startFakeConstantContact, type FakeConstantContact, type FakeConstantContactOptions } from '../fake-constant-contact';
 import { N8nInstance } from './n8n';
+import { TestDatabase } from './postgres';
 import type { N8nInstallation } from './provision';
 
 export interface Scenario {
@@ -49,6 +50,13 @@ export class ScenarioContext {
 		const standIn = await startFakeConstantContact(options);
 		this.standIns.push(standIn);
 		return standIn;
+	}
+
+	/** A PostgreSQL schema (and role) of its own in database `test`, dropped after the scenario. */
+	async database(withCartsTable = true): Promise<TestDatabase> {
+		const db = await TestDatabase.create(`${this.major}_${this.scenarioName}`, withCartsTable);
+		this.onCleanup(() => db.drop());
+		return db;
 	}
 
 	/** Registers a clean-up step; they run last-registered first, also when the scenario failed. */

@@ -2,5 +2,6 @@
 import type { Scenario } from '../scenario';
 import { credentialHttp, tokenExpiry } from './credential';
 import { editorConnect } from './editor';
+import { postgresTemplateCli } from './postgres-cli';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli];

@@ -1,0 +1,22 @@
+-- The table the PostgreSQL template reads and updates. One row per shopping cart.
+-- Column names match the Abandoned Cart Filter's default field names, so no mapping is needed.
+CREATE TABLE IF NOT EXISTS abandoned_carts (
+	id                text PRIMARY KEY,                    -- your shop's cart id
+	email             text,                                -- the shopper's email address
+	first_name        text,
+	last_name         text,
+	marketing_consent boolean NOT NULL DEFAULT false,      -- did the shopper opt in to marketing email?
+	status            text NOT NULL DEFAULT 'open',        -- open, or a purchase status such as paid / completed
+	item_count        integer NOT NULL DEFAULT 0,
+	total             numeric(12, 2) NOT NULL DEFAULT 0,
+	currency          text NOT NULL DEFAULT 'USD',
+	recovery_url      text,                                -- link that restores the cart, shown in the email
+	timezone          text,                                -- the shopper's IANA time zone, e.g. Europe/Berlin
+	created_at        timestamptz NOT NULL DEFAULT now(),
+	updated_at        timestamptz NOT NULL DEFAULT now(),  -- the shopper's last activity on the cart
+	completed_at      timestamptz,                         -- set when the cart became an order
+	order_id          text,
+	last_reminded_at  timestamptz,                         -- written by the workflow's "Record Reminder" step
+	reminders_sent    integer NOT NULL DEFAULT 0           -- the highest reminder step sent
+);
+CREATE INDEX IF NOT EXISTS abandoned_carts_open_idx ON abandoned_carts (updated_at) WHERE completed_at IS NULL;
