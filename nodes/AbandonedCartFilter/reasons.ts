@@ -146,7 +146,7 @@ export const REASONS = {
 	gave_up: {
 		decision: 'skip',
 		sentence: (f) =>
-			`The cart has been idle for longer than the give-up window (${f.detail}); a reminder now would be too late.`,
+			`No reminder can go out within the give-up window (${f.detail} after the shopper's last activity); any reminder would now be too late.`,
 	},
 	sequence_complete: {
 		decision: 'skip',
@@ -155,6 +155,10 @@ export const REASONS = {
 	not_an_object: {
 		decision: 'skip',
 		sentence: () => 'The item is not a cart record (its JSON is not an object).',
+	},
+	internal_error: {
+		decision: 'skip',
+		sentence: (f) => `The filter could not decide this cart (${f.detail}); Continue On Fail routed it here.`,
 	},
 } satisfies Record<string, ReasonEntry>;
 

@@ -236,7 +236,7 @@ export async function runDecide(ctx: IExecuteFunctions): Promise<Outputs> {
 			if (!ctx.continueOnFail()) {
 				throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 			}
-			decisions[i] = unreadableDecision('not_an_object', { detail: (error as Error).message }, policy);
+			decisions[i] = unreadableDecision('internal_error', { detail: (error as Error).message }, policy);
 			continue;
 		}
 		if (decisions[i].decision === 'send') candidates.push({ index: i, cart, decision: decisions[i] });

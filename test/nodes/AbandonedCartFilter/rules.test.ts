@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
-import { REASONS } from '../../../nodes/AbandonedCartFilter/reasons';
+import { MARK_REASONS, REASONS } from '../../../nodes/AbandonedCartFilter/reasons';
 import { cartRow, DAY, HOUR, iso, MINUTE, NOW, NOW_MS } from './carts';
 import { decideCarts, decisionOf } from './fakeExecute';
 
@@ -62,7 +65,7 @@ describe('Abandoned Cart Filter rules, one cart at a time', () => {
 	});
 
 	it('covers every reason code that one cart alone can produce', () => {
-		const batchOnly = ['same_shopper_in_batch', 'step_already_sent', 'email_cooldown', 'duplicate_cart', 'not_an_object'];
+		const batchOnly = ['same_shopper_in_batch', 'step_already_sent', 'email_cooldown', 'duplicate_cart', 'not_an_object', 'internal_error'];
 		const covered = new Set([...table.map((row) => row[4]), ...batchOnly]);
 		expect(Object.keys(REASONS).filter((code) => !covered.has(code))).toEqual([]);
 	});
@@ -195,5 +198,13 @@ describe('Abandoned Cart Filter rules across carts and runs', () => {
 			expect.arrayContaining(rows.map((row, i) => [{ item: i }, row.id])),
 		);
 		expect(paired).toHaveLength(3);
+	});
+});
+
+describe('The reason-code reference', () => {
+	it('documents every reason code in docs/reason-codes.md', () => {
+		const doc = readFileSync(join(__dirname, '../../../docs/reason-codes.md'), 'utf8');
+		const codes = [...Object.keys(REASONS), ...Object.keys(MARK_REASONS)];
+		expect(codes.filter((code) => !doc.includes(`| \`${code}\` |`))).toEqual([]);
 	});
 });
