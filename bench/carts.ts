@@ -49,7 +49,7 @@ export function generateCarts(count: number, nowMs: number, seed = 42): IDataObj
 		const updatedAt = nowMs - idleMs;
 		carts[i] = {
 			id: `cart-${seed}-${i + 1}`,
-			email: kind >= 0.82 && kind < 0.88 ? '' : `shopper${i + 1}@example.com`,
+			email: kind >= 0.82 && kind < 0.88 ? "" : `shopper${seed}-${i + 1}@example.com`,
 			first_name: 'Ada',
 			created_at: iso(updatedAt - 20 * MINUTE),
 			updated_at: iso(updatedAt),
@@ -64,4 +64,22 @@ export function generateCarts(count: number, nowMs: number, seed = 42): IDataObj
 		};
 	}
 	return carts;
+}
+
+/** Whether a generated cart is due for a reminder under the default rules (idle 1 h to 7 d, email, consent, open). */
+export function isDue(cart: IDataObject, nowMs: number): boolean {
+	const idleMs = nowMs - Date.parse(String(cart.updated_at));
+	return Boolean(cart.email) && cart.marketing_consent === true && !cart.completed_at && idleMs >= HOUR && idleMs <= 7 * DAY;
+}
+
+/** `count` carts that are due for a reminder. */
+export function abandonedCarts(count: number, nowMs: number, seed = 42): IDataObject[] {
+	const due: IDataObject[] = [];
+	for (let batch = 0; due.length < count; batch++) {
+		for (const cart of generateCarts(Math.ceil(count * 1.8), nowMs, seed + batch)) {
+			if (isDue(cart, nowMs)) due.push(cart);
+			if (due.length === count) break;
+		}
+	}
+	return due;
 }

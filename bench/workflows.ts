@@ -80,3 +80,42 @@ export function stockWorkflow(): Workflow {
 		connections: chain(TRIGGER.name, 'Is Abandoned', 'Route Carts'),
 	};
 }
+
+const CREDENTIAL = { constantContactOAuth2Api: { id: 'bench-cc', name: 'Constant Contact (stand-in)' } };
+
+/** (2a) Add to Autoresponder List, which switches to bulk import and list activities from 50 items on. */
+export function addToListWorkflow(listId: string): Workflow {
+	const parameters = {
+		operation: 'addContact',
+		list: { __rl: true, mode: 'id', value: listId },
+		email: '={{ $json.email }}',
+		firstName: '={{ $json.first_name }}',
+		consent: '={{ $json.marketing_consent }}',
+	};
+	const add = node('Add to Autoresponder List', `${PACKAGE_NAME}.addToAutoresponderList`, 1, parameters, 220, {
+		credentials: CREDENTIAL,
+	});
+	return { nodes: [TRIGGER, add], connections: chain(TRIGGER.name, add.name) };
+}
+
+/**
+ * (2b) The naive pattern: one sign_up_form call per shopper with n8n's HTTP Request node and the same credential,
+ * batched at one request per 250 ms (Constant Contact's 4 per second), errors kept as items so 429s are counted.
+ */
+export function naiveSignUpWorkflow(apiBaseUrl: string, listId: string): Workflow {
+	const parameters = {
+		method: 'POST',
+		url: `${apiBaseUrl}/contacts/sign_up_form`,
+		authentication: 'predefinedCredentialType',
+		nodeCredentialType: 'constantContactOAuth2Api',
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody: `={{ JSON.stringify({ email_address: $json.email, first_name: $json.first_name, list_memberships: ["${listId}"] }) }}`,
+		options: { batching: { batch: { batchSize: 1, batchInterval: 250 } } },
+	};
+	const http = node('Sign Up Shopper', 'n8n-nodes-base.httpRequest', 4.2, parameters, 220, {
+		credentials: CREDENTIAL,
+		onError: 'continueRegularOutput',
+	});
+	return { nodes: [TRIGGER, http], connections: chain(TRIGGER.name, http.name) };
+}

@@ -1,0 +1,99 @@
+/**
+ * Part 2: what putting abandoned carts on the list costs against Constant Contact's limits (the stand-in with its
+ * real 4 requests/s and 10,000 requests/day): (a) Add to Autoresponder List, bulk from 50 items on, through the
+ * harness; (b) one sign_up_form call per shopper through n8n's HTTP Request node on the provisioned n8n.
+ */
+import { startFakeConstantContact, type FakeConstantContact } from '../../test/fake-constant-contact';
+import { createCredentialStore, createStandInCredential, runWorkflow } from '../../test/harness';
+import { abandonedCarts } from '../carts';
+import { runChild } from '../host/spawn';
+import { progress } from '../stats';
+import { addToListWorkflow } from '../workflows';
+
+export interface ContactCost {
+	carts: number;
+	/** Carts actually sent through the workflow; the figures are scaled from it to `carts` when smaller. */
+	measuredOn: number;
+	requests: number;
+	quotaUsed: number;
+	throttled429: number;
+	quota429: number;
+	wallMs: number;
+	contactsOnList: number;
+	failedItems: number;
+	requestsByEndpoint: Record<string, number>;
+}
+
+async function withStandIn<T>(work: (cc: FakeConstantContact, listId: string) => Promise<T>): Promise<T> {
+	// The real limits: 4 requests per second and 10,000 per day per application.
+	const cc = await startFakeConstantContact({ requestsPerSecond: 4, dailyQuota: 10_000 });
+	try {
+		const list = cc.control.seedList({ name: 'Abandoned cart reminders', automation: true });
+		return await work(cc, String(list.list_id));
+	} finally {
+		await cc.stop();
+	}
+}
+
+function costFromLog(cc: FakeConstantContact, listId: string, carts: number, measuredOn: number, wallMs: number, failedItems: number): ContactCost {
+	const api = cc.control.requestLog().filter((r) => r.path.startsWith('/v3'));
+	const byEndpoint: Record<string, number> = {};
+	for (const r of api) {
+		const key = `${r.method} ${r.path.replace(/\/v3/, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')}`;
+		byEndpoint[key] = (byEndpoint[key] ?? 0) + 1;
+	}
+	const scale = carts / measuredOn;
+	const throttled = api.filter((r) => r.errorKey === 'throttled').length;
+	const quota = api.filter((r) => r.errorKey === 'quota_exceeded').length;
+	return {
+		carts,
+		measuredOn,
+		requests: Math.round(api.length * scale),
+		quotaUsed: Math.round((api.length - throttled - quota) * scale),
+		throttled429: Math.round(throttled * scale),
+		quota429: Math.round(quota * scale),
+		wallMs: wallMs * scale,
+		contactsOnList: cc.control.automationEntries({ listId }).length,
+		failedItems,
+		requestsByEndpoint: byEndpoint,
+	};
+}
+
+export async function bulkAdd(carts: number): Promise<ContactCost> {
+	return withStandIn(async (cc, listId) => {
+		const credentials = createCredentialStore({ constantContactOAuth2Api: createStandInCredential(cc) });
+		const items = abandonedCarts(carts, Date.now());
+		const started = Date.now();
+		const run = await runWorkflow(addToListWorkflow(listId), { items, credentials });
+		const wallMs = Date.now() - started;
+		if (run.status !== 'success') throw new Error(`Add to Autoresponder List failed: ${run.error?.message}`);
+		const failed = run.outputsOf('Add to Autoresponder List').filter((item) => item.error !== undefined).length;
+		const cost = costFromLog(cc, listId, carts, carts, wallMs, failed);
+		progress(`bulk add of ${carts} carts: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`);
+		return cost;
+	});
+}
+
+interface NaiveChildResult {
+	ms: number;
+	status: string;
+	error?: string;
+	items: number;
+	errorItems: number;
+	firstError?: unknown;
+}
+
+/** The naive pattern on `measured` carts, scaled to `carts`. */
+export async function naiveSignUp(carts: number, measured: number): Promise<ContactCost> {
+	return withStandIn(async (cc, listId) => {
+		const input = { apiBaseUrl: cc.apiBaseUrl, listId, credential: createStandInCredential(cc), carts: measured };
+		const result = await runChild<NaiveChildResult>('naive-child.ts', [], {
+			env: { BENCH_NAIVE: JSON.stringify(input) },
+			timeoutMs: measured * 1000 + 120_000,
+		});
+		if (result.status !== 'success') throw new Error(`the HTTP Request workflow failed: ${result.error}`);
+		const cost = costFromLog(cc, listId, carts, measured, result.ms, result.errorItems);
+		progress(`naive sign_up_form on ${measured} carts: ${(result.ms / 1000).toFixed(1)} s, ${result.errorItems} error items`);
+		return cost;
+	});
+}
