@@ -150,8 +150,21 @@ export interface QuietHours {
  * window ends; otherwise null. Wall-clock arithmetic is luxon's, so daylight-saving days are 23 or 25 hours long.
  */
 export function quietHoursEnd(ms: number, zone: Zone, quiet: QuietHours): number | null {
+	if (quiet.startMinute === quiet.endMinute) return null;
+	// One run asks this for every due cart at the same instant, so the answer per zone is remembered
+	const key = `${zone.name}|${ms}|${quiet.startMinute}|${quiet.endMinute}`;
+	const known = quietCache.get(key);
+	if (known !== undefined) return known;
+	const end = computeQuietHoursEnd(ms, zone, quiet);
+	if (quietCache.size >= ZONE_CACHE_LIMIT) quietCache.clear();
+	quietCache.set(key, end);
+	return end;
+}
+
+const quietCache = new Map<string, number | null>();
+
+function computeQuietHoursEnd(ms: number, zone: Zone, quiet: QuietHours): number | null {
 	const { startMinute, endMinute } = quiet;
-	if (startMinute === endMinute) return null;
 	const local = DateTime.fromMillis(ms, { zone });
 	const minuteOfDay = local.hour * 60 + local.minute;
 	const crossesMidnight = startMinute > endMinute;
