@@ -313,7 +313,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		displayOptions: markOnly,
 		default: 'status',
-		description: 'Where Add to Autoresponder List put its result. Items without this field count as having reached the list.',
+		description:
+			'Where Add to Autoresponder List put its status. Items whose status is not a Reached-the-List Status (failed, skipped, removed), or that carry an error, are not recorded and stay due. Items without an add status count as having reached the list.',
 	},
 	{
 		displayName: 'Reached-the-List Statuses',
@@ -321,7 +322,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		displayOptions: markOnly,
 		default: 'created, updated, added, re-added, already-on-list',
-		description: 'Statuses meaning the shopper is on the list, separated by commas; any other status leaves the cart due',
+		description: 'Statuses meaning the shopper is on the list, separated by commas',
 	},
 	{
 		displayName: 'Decision Field',

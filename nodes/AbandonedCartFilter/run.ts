@@ -32,6 +32,9 @@ import { parseClock, parseDuration, parseTimestamp, resolveZone, MINUTE_MS } fro
 
 type Outputs = INodeExecutionData[][];
 
+/** Every status Add to Autoresponder List gives an item; other values in the field are not its answer. */
+const ADD_STATUSES = new Set(['created', 'updated', 'added', 're-added', 'already-on-list', 'removed', 'skipped', 'failed']);
+
 function fail(ctx: IExecuteFunctions, message: string): never {
 	throw new NodeOperationError(ctx.getNode(), message);
 }
@@ -296,8 +299,11 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		const decision = readPath(json, decisionPath) as IDataObject | undefined;
 		const step = positiveInteger(decision?.step);
 		const sequence = positiveInteger(decision?.sequence) ?? 0;
-		if (status !== undefined && !successStatuses.has(String(status).trim().toLowerCase())) {
-			results.push({ reason: 'not_on_list', facts: { status: String(status) } });
+		const statusText = status === undefined || status === null ? '' : String(status).trim().toLowerCase();
+		// A cart's own status ("open") may travel through the add node: only the add node's statuses decide
+		const failedAdd = json.error !== undefined || (ADD_STATUSES.has(statusText) && !successStatuses.has(statusText));
+		if (failedAdd) {
+			results.push({ reason: 'not_on_list', facts: { status: statusText || 'error' } });
 		} else if (rawId === undefined || rawId === '' || typeof rawId === 'object') {
 			results.push({ reason: 'missing_cart_id', facts: { field: paths.cartId.label } });
 		} else if (step === undefined || step < 1) {

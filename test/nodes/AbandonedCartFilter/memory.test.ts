@@ -54,6 +54,25 @@ describe('Mark Reminders Sent', () => {
 		expect((await markSent(NOW_MS, added(first.send, status), staticData))[0].recorded).toBe(true);
 	});
 
+	it.each(['skipped', 'removed'])('does not record a shopper whose add status is %s', async (status) => {
+		const staticData: IDataObject = {};
+		const first = await decideAt(NOW_MS, [cartRow()], staticData);
+		expect((await markSent(NOW_MS, added(first.send, status), staticData))[0]).toMatchObject({ recorded: false, reason: 'not_on_list' });
+	});
+
+	it('does not record an item that carries an error (Continue On Fail)', async () => {
+		const staticData: IDataObject = {};
+		const first = await decideAt(NOW_MS, [cartRow()], staticData);
+		const failed = first.send.map((json) => ({ ...json, error: 'Constant Contact\'s daily limit is used up' }));
+		expect((await markSent(NOW_MS, failed, staticData))[0].recorded).toBe(false);
+	});
+
+	it('takes a cart\'s own status ("open") for no add status, and records the item', async () => {
+		const staticData: IDataObject = {};
+		const first = await decideAt(NOW_MS, [cartRow({ status: 'open' })], staticData);
+		expect((await markSent(NOW_MS, first.send, staticData))[0].reason).toBe('recorded');
+	});
+
 	it('records every item when the add node gave no status field', async () => {
 		const staticData: IDataObject = {};
 		const first = await decideAt(NOW_MS, [cartRow({ status: undefined })], staticData);
