@@ -1,0 +1,197 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { SERVER_ERROR_MAX_RETRIES } from '../../nodes/ConstantContact/limits';
+import { type Fault, type FakeConstantContact, startFakeConstantContact } from '../fake-constant-contact';
+import { runLiveCheck, type LiveCheckOptions, type LiveCheckResult } from './check';
+import { FALLBACK_FIELD_LABELS, readLiveConfig, type LiveConfig } from './config';
+
+const SCOPE_WITH_ACCOUNT = 'contact_data offline_access account_read';
+const TEST_EMAIL = 'owner+live-check@example-shop.test';
+const LIST_NAME = 'Abandoned cart reminders';
+
+function configFor(cc: FakeConstantContact, refreshToken: string | undefined, extra: Partial<LiveConfig> = {}): LiveConfig {
+	return {
+		clientId: 'test-client-id',
+		clientSecret: 'test-client-secret',
+		refreshToken,
+		redirectUri: 'http://127.0.0.1:5679/callback',
+		scope: SCOPE_WITH_ACCOUNT,
+		listName: LIST_NAME,
+		testEmail: TEST_EMAIL,
+		oauthBaseUrl: cc.oauthBaseUrl,
+		apiBaseUrl: cc.apiBaseUrl,
+		deleteContact: false,
+		customFieldLabels: ['ac_recovery_url', 'ac_cart_total', 'ac_item_count', 'ac_list_entries'],
+		...extra,
+	};
+}
+
+async function check(config: LiveConfig, options: LiveCheckOptions = {}): Promise<{ result: LiveCheckResult; lines: string[] }> {
+	const lines: string[] = [];
+	const result = await runLiveCheck(config, { output: (line) => lines.push(line), ...options });
+	return { result, lines };
+}
+
+describe('the live check against a freshly started stand-in', () => {
+	let cc: FakeConstantContact;
+	afterEach(async () => await cc.stop());
+
+	it('passes all seven steps with rotating refresh tokens, reports them as rotating and hands over the new refresh token', async () => {
+		cc = await startFakeConstantContact({ refreshTokenMode: 'rotating' });
+		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
+		const kept: string[] = [];
+		const { result, lines } = await check(configFor(cc, issued.refresh_token), { onRefreshToken: (token) => void kept.push(token) });
+
+		expect(result.steps.map((step) => step.status)).toEqual(Array(7).fill('ok'));
+		expect(result.ok).toBe(true);
+		expect(result.observed.refreshTokens).toBe('rotating');
+		expect(result.observed.signUpFormActions).toEqual(['created', 'updated']);
+		expect(lines).toContain('Result: all 7 steps matched what the nodes expect.');
+		expect(lines.find((line) => line.includes('4. Upsert the test contact'))).toMatch(/ac_recovery_url cut to 255 characters/);
+		expect(kept).toHaveLength(1);
+		expect(kept[0]).not.toBe(issued.refresh_token);
+
+		const contact = cc.control.findContactByEmail(TEST_EMAIL)!;
+		const list = cc.control.snapshot().lists.find((entry) => entry.name === LIST_NAME)!;
+		expect(contact.list_memberships).not.toContain(list.list_id);
+		expect(cc.control.snapshot().customFields.map((field) => field.label)).toEqual(
+			expect.arrayContaining(['ac_recovery_url', 'ac_cart_total', 'ac_item_count', 'ac_list_entries']),
+		);
+		expect(cc.control.contractViolations()).toEqual([]);
+		expect(cc.control.requestLog().filter((entry) => entry.status === 429)).toEqual([]);
+	});
+
+	it('passes with long-lived refresh tokens, finds the existing list and fields, and deletes the contact when asked', async () => {
+		cc = await startFakeConstantContact({ refreshTokenMode: 'long-lived' });
+		cc.control.seedList({ name: LIST_NAME, automation: true });
+		cc.control.seedCustomField({ label: 'ac_cart_total' });
+		const issued = cc.control.issueTokens();
+		const { result, lines } = await check(configFor(cc, issued.refresh_token, { deleteContact: true }));
+
+		expect(result.ok).toBe(true);
+		expect(result.observed.refreshTokens).toBe('long-lived');
+		expect(lines.find((line) => line.includes('2. Account'))).toMatch(/account summary skipped.*list "Abandoned cart reminders" found/);
+		expect(lines.find((line) => line.includes('3. Custom fields'))).toMatch(/created ac_recovery_url, ac_item_count, ac_list_entries$/);
+		expect(lines.find((line) => line.includes('7. Clean up'))).toMatch(/contact deleted/);
+		expect(cc.control.findContactByEmail(TEST_EMAIL)?.deleted_at).toBeTruthy();
+		expect(cc.control.contractViolations()).toEqual([]);
+	});
+
+	it('authorizes with a pasted redirect address when no refresh token is set and a terminal is there', async () => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null });
+		const askForRedirect = async (url: string) => (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
+		const { result, lines } = await check(configFor(cc, undefined), { askForRedirect, requestsPerSecond: 1000 });
+
+		expect(result.ok).toBe(true);
+		expect(lines.some((line) => line.includes(`${cc.oauthBaseUrl}/authorize?`) && line.includes('client_id=test-client-id'))).toBe(true);
+		expect(lines.find((line) => line.includes('1. Refresh'))).toMatch(/refreshed with the authorization code/);
+	});
+
+	it('never prints the client secret, a refresh token or an access token', async () => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null });
+		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
+		const kept: string[] = [];
+		const { lines } = await check(configFor(cc, issued.refresh_token), {
+			onRefreshToken: (token) => void kept.push(token),
+			requestsPerSecond: 1000,
+		});
+		const printed = lines.join('\n');
+
+		for (const secret of ['test-client-secret', issued.refresh_token!, ...kept]) expect(printed).not.toContain(secret);
+		expect(printed).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+	});
+});
+
+describe('a failure in each step', () => {
+	let cc: FakeConstantContact;
+	beforeAll(async () => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
+	});
+	afterAll(async () => await cc.stop());
+	beforeEach(() => cc.control.reset());
+
+	// Retry back-offs and polls in a few milliseconds; the stand-in's rate limit is off for these runs.
+	const quickly = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+	const beatRetries = SERVER_ERROR_MAX_RETRIES + 1;
+	const faults: Array<[number, string, Fault, RegExp]> = [
+		[2, 'a 500 on reading the lists', { match: { method: 'GET', path: '/v3/contact_lists' }, kind: 'status', status: 500, count: beatRetries }, /HTTP 500.*Injected fault/],
+		[3, 'a 503 on reading the custom fields', { match: { method: 'GET', path: '/v3/contact_custom_fields' }, kind: 'status', status: 503, count: beatRetries }, /HTTP 503.*service_unavailable/],
+		[4, 'a 400 on sign_up_form', { match: { method: 'POST', path: '/v3/contacts/sign_up_form' }, kind: 'status', status: 400 }, /rejected the data as invalid.*HTTP 400/],
+		[5, 'a failed removal activity', { match: { path: '/v3/activities/remove_list_memberships' }, kind: 'activity_failed' }, /remove_list_memberships activity .* ended "failed": The activity failed/],
+		[6, 'an import that reports a row error', { match: { path: '/v3/activities/contacts_json_import' }, kind: 'import_contact_errors' }, /the import completed with errors/],
+		[7, 'a removal activity that times out', { match: { path: '/v3/activities/remove_list_memberships' }, kind: 'activity_timed_out' }, /ended "timed_out"/],
+	];
+
+	it('step 1: an invalid refresh token is reported with the token endpoint\'s answer, and nothing else runs', async () => {
+		const { result, lines } = await check(configFor(cc, 'not-a-refresh-token'), { sleep: quickly, requestsPerSecond: 1000 });
+
+		expect(result.ok).toBe(false);
+		expect(result.steps[0].status).toBe('failed');
+		expect(lines.find((line) => line.startsWith('FAIL 1.'))).toMatch(/HTTP 400 \(invalid_grant: The refresh token is invalid or expired\.\)/);
+		expect(result.steps.slice(1).map((step) => step.status)).toEqual(Array(6).fill('skipped'));
+		expect(lines).toContain('Result: FAILED at step 1; fix what the line says and run the check again.');
+	});
+
+	it('step 1: without a refresh token and without a terminal, it says how to get one', async () => {
+		const { result, lines } = await check(configFor(cc, undefined), { sleep: quickly, requestsPerSecond: 1000 });
+
+		expect(result.ok).toBe(false);
+		expect(lines.find((line) => line.startsWith('FAIL 1.'))).toMatch(/set CC_REFRESH_TOKEN, or run the check in a terminal/);
+	});
+
+	it.each(faults)('step %i: %s fails that step with Constant Contact\'s answer', async (step, _what, fault, answer) => {
+		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
+		const { result, lines } = await check(configFor(cc, issued.refresh_token), {
+			sleep: quickly,
+			requestsPerSecond: 1000,
+			beforeStep: (number) => {
+				if (number === step) cc.control.injectFaults([fault]);
+			},
+		});
+
+		expect(result.ok).toBe(false);
+		expect(result.steps[step - 1].status).toBe('failed');
+		expect(lines.find((line) => line.startsWith(`FAIL ${step}.`))).toMatch(answer);
+		expect(result.steps.slice(0, step - 1).map((s) => s.status)).toEqual(Array(step - 1).fill('ok'));
+		if (step >= 5 && step < 7) {
+			// The contact exists: clean-up still takes it off the list.
+			expect(result.steps[6].status).toBe('ok');
+		}
+		expect(lines).toContain(`Result: FAILED at step ${step}; fix what the line says and run the check again.`);
+	});
+});
+
+describe('the live check settings', () => {
+	it('names every required environment variable that is missing', () => {
+		const { problems } = readLiveConfig({}, [], mkdtempSync(path.join(tmpdir(), 'no-templates-')));
+		expect(problems).toEqual([
+			'CC_CLIENT_ID is not set.',
+			'CC_CLIENT_SECRET is not set.',
+			'CC_LIST_NAME is not set.',
+			'CC_TEST_EMAIL is not set.',
+		]);
+	});
+
+	it('defaults to Constant Contact\'s real URLs, and to the fallback custom fields plus the re-entry field without templates', () => {
+		const env = { CC_CLIENT_ID: 'id', CC_CLIENT_SECRET: 'secret', CC_LIST_NAME: 'Carts', CC_TEST_EMAIL: 'me+cc@example.com' };
+		const { config, problems } = readLiveConfig(env, [], mkdtempSync(path.join(tmpdir(), 'no-templates-')));
+		expect(problems).toEqual([]);
+		expect(config.oauthBaseUrl).toBe('https://authz.constantcontact.com/oauth2/default/v1');
+		expect(config.apiBaseUrl).toBe('https://api.cc.email/v3');
+		expect(config.customFieldLabels).toEqual([...FALLBACK_FIELD_LABELS, 'ac_list_entries']);
+		expect(config.deleteContact).toBe(false);
+	});
+
+	it('takes custom field labels from CC_CUSTOM_FIELDS and deletion from the flag or CC_DELETE_TEST_CONTACT', () => {
+		const env = { CC_CLIENT_ID: 'id', CC_CLIENT_SECRET: 'secret', CC_LIST_NAME: 'Carts', CC_TEST_EMAIL: 'me@example.com', CC_CUSTOM_FIELDS: 'cart url, total' };
+		expect(readLiveConfig(env, ['--delete-contact']).config).toMatchObject({ customFieldLabels: ['cart url', 'total'], deleteContact: true });
+		expect(readLiveConfig({ ...env, CC_DELETE_TEST_CONTACT: 'yes' }).config.deleteContact).toBe(true);
+	});
+
+	it('rejects a test email that sign-up and import would refuse', () => {
+		const env = { CC_CLIENT_ID: 'id', CC_CLIENT_SECRET: 'secret', CC_LIST_NAME: 'Carts', CC_TEST_EMAIL: `${'a'.repeat(45)}@example.com` };
+		expect(readLiveConfig(env).problems).toEqual(['CC_TEST_EMAIL has more than 50 characters, more than sign-up and import accept.']);
+	});
+});
