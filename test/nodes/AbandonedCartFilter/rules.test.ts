@@ -208,3 +208,22 @@ describe('The reason-code reference', () => {
 		expect(codes.filter((code) => !doc.includes(`| \`${code}\` |`))).toEqual([]);
 	});
 });
+
+describe('Reminder timing across daylight-saving changes', () => {
+	const table: Array<[string, string, string, string, string]> = [
+		['New York spring-forward: 61 real minutes after 01:30 EST is due although the clock shows 03:31', 'America/New_York', '2026-03-08 01:30:00', '2026-03-08T07:31:00Z', 'step_due'],
+		['New York spring-forward: 59 real minutes is not yet abandoned', 'America/New_York', '2026-03-08 01:30:00', '2026-03-08T07:29:00Z', 'not_abandoned_yet'],
+		['New York fall-back: 59 real minutes after 00:30 EDT is not yet abandoned (clock shows 01:29 EDT)', 'America/New_York', '2026-11-01 00:30:00', '2026-11-01T05:29:00Z', 'not_abandoned_yet'],
+		['New York fall-back: due 61 real minutes later, while the clock shows 01:31 for the first time', 'America/New_York', '2026-11-01 00:30:00', '2026-11-01T05:31:00Z', 'step_due'],
+		['Berlin spring-forward: 61 real minutes after 01:30 CET is due (clock shows 03:31 CEST)', 'Europe/Berlin', '2026-03-29 01:30:00', '2026-03-29T01:31:00Z', 'step_due'],
+		['Berlin spring-forward: 59 real minutes is not yet abandoned', 'Europe/Berlin', '2026-03-29 01:30:00', '2026-03-29T01:29:00Z', 'not_abandoned_yet'],
+	];
+
+	it.each(table)('%s', async (_name, zone, updatedAt, evaluateAt, reason) => {
+		const routed = await decideCarts({
+			items: [cartRow({ updated_at: updatedAt, created_at: updatedAt, timezone: zone })],
+			parameters: { options: { evaluateAt, sourceTimeZone: zone } },
+		});
+		expect(decisionOf([...routed.send, ...routed.wait, ...routed.skip][0]).reason).toBe(reason);
+	});
+});
