@@ -40,7 +40,7 @@ export function dataSourceMemory(carts: Iterable<Cart>): MemoryView {
 	};
 }
 
-/** 53-bit string hash (cyrb53); two seeds give ~106 bits, so a million shoppers never collide in practice. */
+/** 53-bit string hash (cyrb53): among a million shoppers, a collision (two sharing a cooldown) has odds of 1 in 18,000. */
 function hash53(text: string, seed: number): number {
 	let h1 = 0xdeadbeef ^ seed;
 	let h2 = 0x41c6ce57 ^ seed;
@@ -61,7 +61,7 @@ function hash53(text: string, seed: number): number {
  */
 export function emailKey(email: string): string {
 	const normalized = email.trim().toLowerCase();
-	return `${hash53(normalized, 1).toString(36)}.${hash53(normalized, 2).toString(36)}`;
+	return hash53(normalized, 1).toString(36);
 }
 
 export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
@@ -72,8 +72,8 @@ export const DEDUPLICATION_MAX_ENTRIES = 10_000;
 /**
  * One generation of remembered reminders. Values are strings, not objects: n8n wraps every nested object of static
  * data in a Proxy when it loads a workflow, which would cost seconds at a million entries.
- * carts:  "c:<cart id>" -> "<steps sent>|<last sent ms>|<sequence>|<email key>"
- * emails: "e:<email key>" -> "<last sent ms>|<cart id>"
+ * carts:  "c:<cart id>" -> "<steps sent>|<last sent, epoch ms in base 36>|<sequence>|<email key>"
+ * emails: "e:<email key>" -> "<last sent, epoch ms in base 36>|<cart id>"
  * Keys are prefixed so no cart id is ever an integer-like key (those would break insertion order) or "__proto__".
  */
 export interface MemoryGeneration {
@@ -193,7 +193,10 @@ export class RememberedReminders implements MemoryView {
 	cartStateById(cartId: string): CartState | undefined {
 		const value = this.lookup('carts', `c:${cartId}`);
 		if (value === undefined) return undefined;
-		const [sent, lastSentAt, sequence] = value.split('|', 3).map(Number);
+		const [sentText, lastSentText, sequenceText] = value.split('|', 3);
+		const sent = Number(sentText);
+		const lastSentAt = parseInt(lastSentText, 36);
+		const sequence = Number(sequenceText);
 		if (!Number.isFinite(sent) || !Number.isFinite(lastSentAt)) return undefined;
 		return { sent, lastSentAt, sequence: Number.isFinite(sequence) ? sequence : 0 };
 	}
@@ -202,7 +205,7 @@ export class RememberedReminders implements MemoryView {
 		const value = this.lookup('emails', `e:${this.hashed(email)}`);
 		if (value === undefined) return undefined;
 		const bar = value.indexOf('|');
-		const lastSentAt = Number(value.slice(0, bar));
+		const lastSentAt = parseInt(value.slice(0, bar), 36);
 		return Number.isFinite(lastSentAt) ? { lastSentAt, cartId: value.slice(bar + 1) } : undefined;
 	}
 
@@ -217,8 +220,9 @@ export class RememberedReminders implements MemoryView {
 		const previous = this.lookup('carts', cartKey);
 		const emailPart = email ? this.hashed(email) : previous !== undefined ? (previous.split('|')[3] ?? '') : '';
 		this.rotateIfDue(at);
-		this.write('carts', cartKey, `${step}|${at}|${sequence}|${emailPart}`);
-		if (emailPart) this.write('emails', `e:${emailPart}`, `${at}|${cartId}`);
+		const stamp = Math.round(at).toString(36);
+		this.write('carts', cartKey, `${step}|${stamp}|${sequence}|${emailPart}`);
+		if (emailPart) this.write('emails', `e:${emailPart}`, `${stamp}|${cartId}`);
 		this.enforceCap();
 		return true;
 	}
