@@ -239,6 +239,12 @@ export class N8nInstance {
 		return run;
 	}
 
+	/** Makes production triggers of a saved workflow live at the next start: 2.x publishes, 1.x activates. */
+	async activateWorkflow(workflowId: string): Promise<void> {
+		if (this.installation.major >= 2) await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		else await this.cli(['update:workflow', `--id=${workflowId}`, '--active=true']);
+	}
+
 	async exportCredentialsDecrypted(): Promise<Array<CredentialEntry & { data: Record<string, any> }>> {
 		const file = join(this.userFolder, `credentials-export-${Date.now()}.json`);
 		await this.cli(['export:credentials', '--all', '--decrypted', `--output=${file}`]);

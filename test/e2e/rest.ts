@@ -13,6 +13,15 @@ export const OWNER = {
 
 const BROWSER_ID = 'e2e-harness-browser';
 
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	mode: string;
+	status: string;
+	startedAt: string;
+	stoppedAt?: string | null;
+}
+
 export class N8nRest {
 	private cookie = '';
 
@@ -62,6 +71,30 @@ export class N8nRest {
 	async loadedCredentialTypes(): Promise<string[]> {
 		const credentials = await this.json<Array<{ name: string }>>('GET', '/types/credentials.json');
 		return credentials.map((c) => c.name);
+	}
+
+	/** Executions of a workflow, newest first (the list endpoint's shape is the same on 1.x and 2.x). */
+	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		const page = await this.json<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+		return page.results;
+	}
+
+	/** POSTs JSON to a production webhook and returns the parsed answer. */
+	async postWebhook(path: string, body: unknown): Promise<{ status: number; body: any }> {
+		const response = await fetch(`${this.baseUrl}/webhook/${path}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			/* plain text answer */
+		}
+		return { status: response.status, body: parsed };
 	}
 
 	private keepCookie(response: Response): void {

@@ -76,6 +76,15 @@ export function withManualTrigger(workflow: WorkflowJson, triggerName: string): 
 	return copy;
 }
 
+/** Makes a Schedule Trigger fire every few seconds, so a test sees several production runs in a minute. */
+export function withScheduleEverySeconds(workflow: WorkflowJson, triggerName: string, seconds: number): WorkflowJson {
+	const copy = structuredClone(workflow);
+	const trigger = copy.nodes.find((n) => n.name === triggerName);
+	if (trigger?.type !== 'n8n-nodes-base.scheduleTrigger') throw new Error(`workflow "${workflow.name}" has no Schedule Trigger named "${triggerName}"`);
+	trigger.parameters = { rule: { interval: [{ field: 'seconds', secondsInterval: seconds }] } };
+	return copy;
+}
+
 /** The package's node types a workflow uses. */
 export function packageNodeTypes(workflow: WorkflowJson, packageName: string): string[] {
 	return workflow.nodes.map((n) => String(n.type)).filter((t) => t.startsWith(`${packageName}.`));

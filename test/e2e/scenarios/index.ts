@@ -3,5 +3,6 @@ import type { Scenario } from '../scenario';
 import { credentialHttp, tokenExpiry } from './credential';
 import { editorConnect } from './editor';
 import { postgresTemplateCli } from './postgres-cli';
+import { productionMode } from './production';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode];
