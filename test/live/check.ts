@@ -48,6 +48,8 @@ export interface ActivityTiming {
 	/** From queuing to the final state, as polled. */
 	ms: number;
 	polls: number;
+	/** created_at to completed_at as Constant Contact states them, when it does. */
+	statedMs?: number;
 }
 
 export interface Observations {
@@ -470,6 +472,8 @@ async function runActivity(
 		ms: performance.now() - started,
 		polls: run.api!.client.requestCount - requestsBefore - 1,
 	};
+	const stated = Date.parse(activity.completed_at ?? '') - Date.parse(activity.created_at ?? '');
+	if (Number.isFinite(stated)) timing.statedMs = stated;
 	run.observed.activities.push(timing);
 	if (activity.state !== 'completed') {
 		const errors = activity.activity_errors?.length ? `: ${activity.activity_errors.join('; ')}` : '';
@@ -513,7 +517,8 @@ function seconds(ms: number): string {
 
 function summary(observed: Observations): string[] {
 	const activities = observed.activities.map(
-		(activity) => `${activity.kind} ${activity.state} in ${seconds(activity.ms)} (${plural(activity.polls, 'poll')})`,
+		(activity) =>
+			`${activity.kind} ${activity.state} in ${seconds(activity.ms)} (${plural(activity.polls, 'poll')}${activity.statedMs === undefined ? '' : `; created_at to completed_at ${seconds(activity.statedMs)}`})`,
 	);
 	return [
 		'Observed Constant Contact behaviour (include this when you report a problem):',
