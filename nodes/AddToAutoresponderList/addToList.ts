@@ -26,6 +26,8 @@ export interface AddSettings {
 	/** At or above this many shoppers, use bulk import and membership activities. */
 	bulkThreshold: number;
 	now: number;
+	/** Without Continue On Fail the run ends at the first failure, so nothing after it should change. */
+	stopAtFirstFailure?: boolean;
 }
 
 const CONTACT_INCLUDE = ['custom_fields', 'list_memberships'] as const;
@@ -146,7 +148,7 @@ async function addOneByOne(run: Run, shoppers: Shopper[]): Promise<void> {
 			await addOne(run, shopper, true);
 		} catch (error) {
 			record(run, shopper, 'failed', { error: error as Error });
-			if (stopsTheRun(error)) stop = error as Error;
+			if (stopsTheRun(error) || run.settings.stopAtFirstFailure) stop = error as Error;
 		}
 	}
 }

@@ -83,6 +83,9 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 		}
 	}
 
+	const stopAtFirstFailure = !this.continueOnFail();
+	// An item that cannot even be read ends the run here, before anything changes in Constant Contact.
+	if (stopAtFirstFailure && results.some((result) => result?.status === 'failed')) groups.clear();
 	if (groups.size > 0) {
 		const api = await constantContactApi(this, { timeoutMs: (options.requestTimeout ?? 30) * 1000 });
 		for (const { reference, members } of groups.values()) {
@@ -97,6 +100,7 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 						createMissingFields: options.createMissingFields ?? false,
 						bulkThreshold: options.bulkThreshold ?? 50,
 						now: Date.now(),
+						stopAtFirstFailure,
 					})
 				: members.map((shopper) => itemResult(shopper.index, shopper.email, null, 'failed', { error: list.error }));
 			for (const outcome of outcomes) results[outcome.index] = outcome;

@@ -25,6 +25,9 @@ export function toOutput(
 	keepInputFields: boolean,
 ): INodeExecutionData[] {
 	const continueOnFail = context.continueOnFail();
+	// n8n sends an item to the error output when its JSON holds only error/message/details, and then adds the
+	// input item's fields itself; an item.error would instead reduce the JSON to { error }.
+	const toErrorOutput = context.getNode().onError === 'continueErrorOutput';
 	return results.map((result, itemIndex) => {
 		const json: INodeExecutionData['json'] = {
 			...(keepInputFields ? items[itemIndex].json : {}),
@@ -36,11 +39,15 @@ export function toOutput(
 			customFields: result.customFields,
 			truncated: result.truncated,
 		};
-		if (result.status === 'failed') {
-			const error = result.error ?? new Error('The item failed for an unknown reason.');
-			if (!continueOnFail) throw toNodeError(context, error, itemIndex);
-			json.error = error.message;
+		if (result.status !== 'failed') return { json, pairedItem: { item: itemIndex } };
+		const error = toNodeError(context, result.error ?? new Error('The item failed for an unknown reason.'), itemIndex);
+		if (!continueOnFail) throw error;
+		if (toErrorOutput) {
+			const { email, contactId, listId, status, reason, customFields, truncated } = json;
+			const details = { email, contactId, listId, status, reason, customFields, truncated };
+			return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 		}
+		json.error = error.message;
 		return { json, pairedItem: { item: itemIndex } };
 	});
 }

@@ -1,22 +1,11 @@
 /** Add Contact to List, one shopper at a time, against the Constant Contact stand-in. */
-import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
-import { addParameters, cart, runNode, seedAutoresponderList } from './setup';
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { addParameters, cart, runNode, useStandIn } from './setup';
 
+const standIn = useStandIn();
 let fakeCc: FakeConstantContact;
 let listId: string;
-
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
-});
-afterAll(async () => await fakeCc.stop());
-beforeEach(() => {
-	fakeCc.control.reset();
-	listId = seedAutoresponderList(fakeCc);
-	fakeCc.control.seedCustomField({ label: 'ac_cart_id' });
-});
-afterEach(() => {
-	expect(fakeCc.control.contractViolations()).toEqual([]);
-});
+beforeEach(() => ({ fakeCc, listId } = standIn));
 
 const routes = () => fakeCc.control.requestLog().map((entry) => `${entry.method} ${entry.path}`);
 

@@ -2,7 +2,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AddToAutoresponderList } from '../../../nodes/AddToAutoresponderList/AddToAutoresponderList.node';
-import type { FakeConstantContact } from '../../fake-constant-contact';
+import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
 import { fakeExecuteFunctions, standInCredential, type FakeContextOptions, type ParameterValue, type StoredCredential } from './fakeExecuteFunctions';
 
 export interface NodeRun {
@@ -69,4 +69,30 @@ export function seedAutoresponderList(fakeCc: FakeConstantContact, name = 'Aband
 
 export function cart(n: number, extra: IDataObject = {}): IDataObject {
 	return { cartId: `cart-${1000 + n}`, email: `shopper${n}@example.com`, firstName: `Shopper ${n}`, acceptsMarketing: true, ...extra };
+}
+
+export interface StandInFixture {
+	fakeCc: FakeConstantContact;
+	listId: string;
+}
+
+/**
+ * One stand-in per test file, reset before each test with an autoresponder list and the ac_cart_id custom field;
+ * after each test, no contract violation may have been recorded.
+ */
+export function useStandIn(seedCartField = true): StandInFixture {
+	const fixture = {} as StandInFixture;
+	beforeAll(async () => {
+		fixture.fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
+	});
+	afterAll(async () => await fixture.fakeCc.stop());
+	beforeEach(() => {
+		fixture.fakeCc.control.reset();
+		fixture.listId = seedAutoresponderList(fixture.fakeCc);
+		if (seedCartField) fixture.fakeCc.control.seedCustomField({ label: 'ac_cart_id' });
+	});
+	afterEach(() => {
+		expect(fixture.fakeCc.control.contractViolations()).toEqual([]);
+	});
+	return fixture;
 }

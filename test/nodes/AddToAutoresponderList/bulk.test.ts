@@ -1,0 +1,80 @@
+/** Bulk mode: the account read once, imports and membership activities, results mapped back to every item. */
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { addParameters, cart, runNode, useStandIn } from './setup';
+
+const standIn = useStandIn();
+let fakeCc: FakeConstantContact;
+let listId: string;
+beforeEach(() => ({ fakeCc, listId } = standIn));
+
+describe('Add Contact to List in bulk', () => {
+	it('puts 10,000 shoppers on the list with no more than 30 requests, one result per item', async () => {
+		fakeCc.control.seedContact({ email: 'shopper1@example.com', permission: 'unsubscribed' });
+		fakeCc.control.seedContact({ email: 'shopper2@example.com', permission: 'implicit' });
+		fakeCc.control.seedContact({ email: 'shopper3@example.com', permission: 'explicit', listIds: [listId] });
+		const items = Array.from({ length: 10_000 }, (_, n) => cart(n + 1));
+		items[3].acceptsMarketing = false;
+
+		const run = await runNode(fakeCc, addParameters(listId), items);
+
+		expect(fakeCc.control.requestLog().length).toBeLessThanOrEqual(30);
+		expect(run.output).toHaveLength(10_000);
+		expect(run.output.every((item, index) => (item.pairedItem as { item: number }).item === index)).toBe(true);
+		const statuses = run.json.reduce<Record<string, number>>((counts, json) => {
+			counts[String(json.status)] = (counts[String(json.status)] ?? 0) + 1;
+			return counts;
+		}, {});
+		expect(statuses).toEqual({ skipped: 2, added: 1, 'already-on-list': 1, created: 9_996 });
+		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+		expect(run.json[3]).toMatchObject({ status: 'skipped', reason: 'no-consent' });
+		expect(run.json[9_999]).toMatchObject({ email: 'shopper10000@example.com', status: 'created', customFields: { ac_cart_id: 'cart-11000' } });
+		expect(run.json[9_999].contactId).toBe(fakeCc.control.findContactByEmail('shopper10000@example.com')!.contact_id);
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(9_997);
+		expect(fakeCc.control.findContactByEmail('shopper1@example.com')!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+		expect(fakeCc.control.requestLog().some((entry) => entry.status === 429)).toBe(false);
+	});
+
+	it('re-triggers repeat abandoners in bulk: removal first, then the import re-adds them', async () => {
+		fakeCc.control.seedContact({ email: 'shopper1@example.com', listIds: [listId] });
+		fakeCc.control.seedContact({ email: 'shopper2@example.com', listIds: [listId] });
+		const parameters = addParameters(listId, { repeatAbandoners: 'retrigger', cooldownDays: 7, options: { bulkThreshold: 2 } });
+		const run = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)]);
+		expect(run.json.map((json) => json.status)).toEqual(['re-added', 're-added', 'created']);
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(3);
+		const routes = fakeCc.control.requestLog().map((entry) => `${entry.method} ${entry.path}`);
+		expect(routes.indexOf('POST /v3/activities/remove_list_memberships')).toBeLessThan(routes.indexOf('POST /v3/activities/contacts_json_import'));
+
+		const again = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)]);
+		expect(again.json.map((json) => json.reason)).toEqual(['cooldown', 'cooldown', 'cooldown']);
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(3);
+	});
+
+	it('adds existing contacts with nothing to write by ID, in a membership activity', async () => {
+		fakeCc.control.seedContact({ email: 'shopper1@example.com' });
+		fakeCc.control.seedContact({ email: 'shopper2@example.com' });
+		const parameters = addParameters(listId, { cartFields: { field: [] }, firstName: '', options: { bulkThreshold: 2 } });
+		const run = await runNode(fakeCc, parameters, [cart(1), cart(2)]);
+		expect(run.json.map((json) => json.status)).toEqual(['added', 'added']);
+		const routes = fakeCc.control.requestLog().map((entry) => entry.path);
+		expect(routes).toContain('/v3/activities/add_list_memberships');
+		expect(routes).not.toContain('/v3/activities/contacts_json_import');
+	});
+
+	it('fails only the shoppers an import rejected, and the others succeed', async () => {
+		fakeCc.control.injectFaults([{ kind: 'import_contact_errors', emails: ['shopper2@example.com'] }]);
+		const parameters = addParameters(listId, { options: { bulkThreshold: 2 } });
+		const run = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['created', 'failed', 'created']);
+		expect(String(run.json[1].error)).toMatch(/did not put shopper2@example.com on the list: rejected by an injected fault/);
+	});
+
+	it('fails the items of an import activity that ends failed, with no shopper reported as added', async () => {
+		fakeCc.control.injectFaults([{ kind: 'activity_failed', match: { path: '/v3/activities/contacts_json_import' } }]);
+		const parameters = addParameters(listId, { options: { bulkThreshold: 2 } });
+		const run = await runNode(fakeCc, parameters, [cart(1), cart(2)], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['failed', 'failed']);
+		expect(String(run.json[0].error)).toMatch(/import of 2 contacts ended failed/);
+		expect(fakeCc.control.automationEntries()).toEqual([]);
+	});
+});
