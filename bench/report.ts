@@ -1,0 +1,200 @@
+/** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
+import type { ContactCost } from './parts/constantContact';
+import type { FilterThroughput } from './parts/filterThroughput';
+import type { TemplateRun } from './parts/postgresTemplate';
+import type { ReminderMemory } from './parts/reminderMemory';
+import { count, mib, seconds } from './stats';
+
+export interface Machine {
+	cpus: number;
+	cpuModel: string;
+	memoryBytes: number;
+	node: string;
+	benchChildNode: string;
+	n8n: string;
+	loadAverageAtStart: number[];
+	loadAverageAtEnd?: number[];
+}
+
+export interface Results {
+	mode: 'full' | 'smoke';
+	date: string;
+	command: string;
+	durationSeconds?: number;
+	machine: Machine;
+	filterThroughput: FilterThroughput[];
+	contacts?: { bulk?: ContactCost; naive?: ContactCost; wallRatio?: number };
+	reminderMemory?: ReminderMemory;
+	postgresTemplate?: TemplateRun;
+	/** Output of bench/filter-decide.ts (the filter engineer's micro-benchmark of the decision logic alone). */
+	microBenchmark?: string[];
+	targets: Target[];
+	errors: Array<{ part: string; message: string }>;
+}
+
+export interface Target {
+	target: string;
+	figure: string;
+	met: boolean | null;
+}
+
+const FULL = { throughputCarts: 100_000, contactsCarts: 10_000, memoryEntries: 1_000_000, templateCarts: 10_000 };
+
+function verdict(met: boolean | null, mode: Results['mode']): string {
+	if (met === null) return 'not measured';
+	const word = met ? 'met' : 'MISSED';
+	return mode === 'smoke' ? `(smoke: ${word.toLowerCase()} at small size)` : word;
+}
+
+function sized(atSize: boolean): string {
+	return atSize ? '' : ' (smoke size, not the target size)';
+}
+
+export function evaluateTargets(r: Results): Target[] {
+	const targets: Target[] = [];
+	const big = [...r.filterThroughput].sort((a, b) => b.carts - a.carts)[0];
+	targets.push({
+		target: `filter (a) at least 5x faster than stock If + Code (b) on ${count(FULL.throughputCarts)} carts`,
+		figure: big ? `${big.ratio.toFixed(1)}x on ${count(big.carts)} carts${sized(big.carts >= FULL.throughputCarts)}` : 'n/a',
+		met: big ? big.ratio >= 5 : null,
+	});
+	const bulk = r.contacts?.bulk;
+	const naive = r.contacts?.naive;
+	targets.push({
+		target: 'bulk mode: at most 1 request per 400 contacts',
+		figure: bulk ? `${count(bulk.requests)} requests for ${count(bulk.carts)} contacts = 1 per ${Math.round(bulk.carts / bulk.requests)}${sized(bulk.carts >= FULL.contactsCarts)}` : 'n/a',
+		met: bulk ? bulk.requests * 400 <= bulk.carts : null,
+	});
+	targets.push({
+		target: 'bulk mode: at least 40x less wall time than the naive pattern',
+		figure: r.contacts?.wallRatio !== undefined && bulk && naive ? `${r.contacts.wallRatio.toFixed(0)}x (${seconds(bulk.wallMs)} vs ${seconds(naive.wallMs)} scaled)${sized(bulk.carts >= FULL.contactsCarts)}` : 'n/a',
+		met: r.contacts?.wallRatio !== undefined ? r.contacts.wallRatio >= 40 : null,
+	});
+	targets.push({
+		target: 'bulk mode: zero 429s',
+		figure: bulk ? `${bulk.throttled429 + bulk.quota429} 429s` : 'n/a',
+		met: bulk ? bulk.throttled429 + bulk.quota429 === 0 : null,
+	});
+	const memory = r.reminderMemory;
+	targets.push({
+		target: `one filter run with ${count(FULL.memoryEntries)} remembered entries under 2 s`,
+		figure: memory ? `slowest of ${memory.runs.length} runs ${seconds(memory.slowestRunMs)} (${count(memory.carts)} carts, ${count(memory.entries)} entries)${sized(memory.entries >= FULL.memoryEntries)}` : 'n/a',
+		met: memory ? memory.slowestRunMs < 2000 : null,
+	});
+	const template = r.postgresTemplate;
+	targets.push({
+		target: `PostgreSQL template over ${count(FULL.templateCarts)} carts under 60 s (trigger to last contact on the list)`,
+		figure: template ? `${seconds(template.triggerToLastContactMs)} over ${count(template.carts)} carts, ${count(template.contactsOnList)} contacts on the list${sized(template.carts >= FULL.templateCarts)}` : 'n/a',
+		met: template ? template.triggerToLastContactMs < 60_000 && template.contactsOnList === template.sent : null,
+	});
+	return targets;
+}
+
+function table(header: string[], rows: string[][]): string {
+	const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+	for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+	return lines.join('\n');
+}
+
+function contactRow(label: string, c: ContactCost, note: string): string[] {
+	return [
+		label,
+		count(c.carts),
+		count(c.requests),
+		count(c.quotaUsed),
+		`${count(c.throttled429)} throttled, ${count(c.quota429)} quota`,
+		seconds(c.wallMs),
+		note,
+	];
+}
+
+/** The figures as markdown tables: printed by `npm run bench` and the body of RESULTS.md. */
+export function tables(r: Results): string {
+	const out: string[] = [];
+	out.push('### 1. Filter throughput in n8n\'s engine (WorkflowExecute, n8n 2.41.1)');
+	out.push(
+		table(
+			['carts', '(a) Abandoned Cart Filter', '(b) If + Code (stock nodes)', '(a)/(b)', 'peak RSS (a)', 'peak RSS (b): n8n + task runner', 'runs'],
+			r.filterThroughput.map((f) => [
+				count(f.carts),
+				`${count(f.filter.medianItemsPerSecond)} items/s (${seconds(f.filter.medianMs)})`,
+				`${count(f.stock.medianItemsPerSecond)} items/s (${seconds(f.stock.medianMs)}; If ${seconds(f.stock.medianNodeMs['Is Abandoned'] ?? 0)}, Code ${seconds(f.stock.medianNodeMs['Route Carts'] ?? 0)})`,
+				`${f.ratio.toFixed(1)}x`,
+				mib(f.filter.peakRss),
+				`${mib(f.stock.peakRss)} + ${mib(f.stock.runnerPeakRss)}`,
+				`median of ${f.runs}, alternating, one process each`,
+			]),
+		),
+	);
+	const c = r.contacts;
+	if (c?.bulk || c?.naive) {
+		out.push('### 2. Constant Contact cost (stand-in with the real limits: 4 requests/s, 10,000 requests/day)');
+		const rows: string[][] = [];
+		if (c.bulk) rows.push(contactRow('(a) Add to Autoresponder List, bulk', c.bulk, `measured; ${count(c.bulk.contactsOnList)} contacts on the list, ${c.bulk.failedItems} failed items`));
+		if (c.naive) {
+			const scaled = c.naive.measuredOn < c.naive.carts;
+			rows.push(
+				contactRow(
+					'(b) HTTP Request, one sign_up_form per shopper',
+					c.naive,
+					`${scaled ? `**measured on ${count(c.naive.measuredOn)} carts and scaled x${+(c.naive.carts / c.naive.measuredOn).toFixed(2)}**` : 'measured'}; batching 1 per 250 ms; ${c.naive.failedItems} of ${count(c.naive.measuredOn)} items failed`,
+				),
+			);
+		}
+		out.push(table(['pattern', 'carts', 'requests', 'quota used', '429s', 'wall time', 'note'], rows));
+		if (c.wallRatio !== undefined) out.push(`Wall time (b)/(a): **${c.wallRatio.toFixed(0)}x**. Requests of (a) by endpoint: ${Object.entries(c.bulk?.requestsByEndpoint ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+	}
+	const m = r.reminderMemory;
+	if (m) {
+		out.push('### 3. Reminder memory ("n8n Remembers", the filter\'s RememberedReminders in workflow static data)');
+		out.push(
+			table(
+				['measure', 'figure'],
+				[
+					['remembered (cart, step) entries', `${count(m.entries)} (${count(m.remembered.emails)} shopper entries alongside)`],
+					['heap per remembered entry', `${count(m.heapBytesPerEntry)} bytes (${mib(m.heapBytes)} in all)`],
+					['static-data JSON per entry (what n8n stores)', `${count(m.jsonBytesPerEntry)} bytes (${mib(m.jsonBytes)} in all)`],
+					[`one Decide run over ${count(m.carts)} carts through WorkflowExecute`, m.runs.map((run) => `${Math.round(run.ms)} ms (node ${run.nodeMs} ms)`).join(', ')],
+					['n8n saving / loading that static data (JSON.stringify / JSON.parse)', `${Math.round(m.stringifyMs)} ms / ${Math.round(m.parseMs)} ms`],
+					['peak RSS of the process', mib(m.peakRss)],
+				],
+			),
+		);
+	}
+	const t = r.postgresTemplate;
+	if (t) {
+		out.push('### 4. PostgreSQL template in real n8n 2.41.1 (`n8n execute`, PostgreSQL 127.0.0.1, stand-in with real limits)');
+		out.push(
+			table(
+				['measure', 'figure'],
+				[
+					['carts in the table / due / selected by the query / sent by the filter', `${count(t.carts)} / ${count(t.dueCarts)} / ${count(t.selected)} / ${count(t.sent)}${t.queryLimitRaised ? ' — **the template\'s `LIMIT 5000` was raised to the cart count for this run**' : ''}`],
+					['trigger (execution start) to last contact on the list', seconds(t.triggerToLastContactMs)],
+					['execution start to end', seconds(t.executionMs)],
+					['`n8n execute` process, start to exit', seconds(t.cliWallMs)],
+					['contacts on the list', count(t.contactsOnList)],
+					['Constant Contact requests / 429s', `${count(t.requests)} / ${count(t.throttled429)}`],
+					['time per node', Object.entries(t.nodeMs).map(([n, ms]) => `${n} ${ms} ms`).join(', ')],
+				],
+			),
+		);
+	}
+	out.push('### Targets');
+	out.push(table(['target', 'figure', 'verdict'], r.targets.map((x) => [x.target, x.figure, verdict(x.met, r.mode)])));
+	if (r.errors.length) {
+		out.push('### Parts that failed');
+		for (const e of r.errors) out.push(`- ${e.part}: ${e.message.split('\n').slice(0, 6).join(' / ')}`);
+	}
+	return out.join('\n\n');
+}
+
+export function machineLine(r: Results): string {
+	const m = r.machine;
+	const load = (l?: number[]) => (l ? l.map((x) => x.toFixed(2)).join(', ') : 'n/a');
+	return [
+		`- Date: ${r.date} (${r.durationSeconds ?? '?'} s for the whole bench), command: \`${r.command}\``,
+		`- Machine: ${m.cpus} CPUs (\`nproc\`), ${m.cpuModel}, ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory`,
+		`- Node: ${m.node} (bench driver, harness parts 2a) and ${m.benchChildNode} (children on the provisioned n8n ${m.n8n}: parts 1, 2b, 3; real n8n: part 4)`,
+		`- Load average (1, 5, 15 min) at start: ${load(m.loadAverageAtStart)}; at end: ${load(m.loadAverageAtEnd)}. Other engineers' test runs share the 2 cores.`,
+	].join('\n');
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: the four benchmarks of issue 8 in one run, a table on stdout, bench/results.json and
+ * bench/RESULTS.md. `npm run bench -- --smoke`: every part at small sizes (a couple of minutes, for CI); it
+ * writes .cache/bench/results-smoke.json and leaves the committed figures alone.
+ * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { CACHE_DIR } from '../test/e2e/provision';
+import { METHOD_NOTES, FINDINGS } from './notes';
+import { bulkAdd, naiveSignUp } from './parts/constantContact';
+import { filterThroughput } from './parts/filterThroughput';
+import { postgresTemplateRun } from './parts/postgresTemplate';
+import { reminderMemory } from './parts/reminderMemory';
+import { BENCH_N8N_VERSION, provisionedN8n } from './host/spawn';
+import { evaluateTargets, machineLine, tables, type Results } from './report';
+import { progress } from './stats';
+
+const SIZES = {
+	full: {
+		throughputCarts: [10_000, 100_000],
+		throughputRuns: 5,
+		contactsCarts: 10_000,
+		naiveMeasuredOn: 500,
+		memoryEntries: 1_000_000,
+		memoryCarts: 10_000,
+		memoryRuns: 3,
+		templateCarts: 10_000,
+	},
+	smoke: {
+		throughputCarts: [500],
+		throughputRuns: 2,
+		contactsCarts: 200,
+		naiveMeasuredOn: 20,
+		memoryEntries: 20_000,
+		memoryCarts: 500,
+		memoryRuns: 2,
+		templateCarts: 200,
+	},
+};
+
+async function part<T>(results: Results, name: string, work: () => Promise<T>): Promise<T | undefined> {
+	try {
+		return await work();
+	} catch (error) {
+		const message = (error as Error).message;
+		progress(`${name} failed: ${message}`);
+		results.errors.push({ part: name, message });
+		return undefined;
+	}
+}
+
+function microBenchmark(): string[] {
+	const output = execFileSync(process.execPath, [...process.execArgv, join(__dirname, 'filter-decide.ts')], {
+		encoding: 'utf8',
+		timeout: 600_000,
+	});
+	return output.split('\n').filter((line) => line.trim() !== '');
+}
+
+async function main(): Promise<number> {
+	const argv = process.argv.slice(2);
+	const mode = argv.includes('--smoke') ? 'smoke' : 'full';
+	const onlyArg = argv.find((a) => a.startsWith('--only='));
+	const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+	const wanted = (n: string) => !only || only.has(n);
+	const sizes = SIZES[mode];
+	const startedAt = Date.now();
+	const n8n = await provisionedN8n();
+	const results: Results = {
+		mode,
+		date: new Date().toISOString(),
+		command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+		machine: {
+			cpus: cpus().length,
+			cpuModel: cpus()[0]?.model ?? 'unknown',
+			memoryBytes: totalmem(),
+			node: process.version,
+			benchChildNode: execFileSync(n8n.nodeBinary, ['--version'], { encoding: 'utf8' }).trim(),
+			n8n: BENCH_N8N_VERSION,
+			loadAverageAtStart: loadavg(),
+		},
+		filterThroughput: [],
+		targets: [],
+		errors: [],
+	};
+	progress(`${mode} run; load average ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+
+	if (wanted('1')) {
+		for (const carts of sizes.throughputCarts) {
+			const figures = await part(results, `1. filter throughput (${carts} carts)`, () => filterThroughput(carts, sizes.throughputRuns));
+			if (figures) results.filterThroughput.push(figures);
+		}
+	}
+	if (wanted('2')) {
+		const bulk = await part(results, '2a. bulk Add to Autoresponder List', () => bulkAdd(sizes.contactsCarts));
+		const naive = await part(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
+		results.contacts = { bulk, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+	}
+	if (wanted('3')) {
+		results.reminderMemory = await part(results, '3. reminder memory', () =>
+			reminderMemory(sizes.memoryEntries, sizes.memoryCarts, sizes.memoryRuns),
+		);
+		if (mode === 'full') results.microBenchmark = await part(results, '3. filter-decide micro-benchmark', async () => microBenchmark());
+	}
+	if (wanted('4')) {
+		results.postgresTemplate = await part(results, '4. PostgreSQL template in n8n 2.41.1', () => postgresTemplateRun(sizes.templateCarts));
+	}
+
+	results.machine.loadAverageAtEnd = loadavg();
+	results.durationSeconds = Math.round((Date.now() - startedAt) / 1000);
+	results.targets = evaluateTargets(results);
+	const body = tables(results);
+	console.log(`\n${body}\n`);
+
+	if (mode === 'smoke' || only) {
+		// Small or partial runs never replace the committed figures.
+		const file = join(CACHE_DIR, 'bench', mode === 'smoke' ? 'results-smoke.json' : 'results-partial.json');
+		mkdirSync(join(CACHE_DIR, 'bench'), { recursive: true });
+		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+		progress(`figures in ${file}; bench/results.json and bench/RESULTS.md left alone`);
+	} else {
+		writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+		const micro = results.microBenchmark?.length
+			? `\n\n### Decision logic alone (bench/filter-decide.ts, run by the same command)\n\n\`\`\`\n${results.microBenchmark.join('\n')}\n\`\`\``
+			: '';
+		const markdown = `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts); raw figures in bench/results.json.\n\n${machineLine(results)}\n\n${body}${micro}\n\n${FINDINGS}\n\n${METHOD_NOTES}\n`;
+		writeFileSync(join(__dirname, 'RESULTS.md'), markdown);
+		progress('bench/results.json and bench/RESULTS.md written');
+	}
+	return results.errors.length ? 1 : 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: Error) => {
+		console.error(`bench: could not run: ${error.stack ?? error.message}`);
+		process.exit(1);
+	},
+);
