@@ -67,8 +67,13 @@ export function emailKey(email: string): string {
 
 export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
 export const DEFAULT_RETENTION_MS = 7 * DAY_MS + DAY_MS;
-/** n8n's deduplication table holds a short-term guard; static data holds the long-term memory. */
-export const DEDUPLICATION_MAX_ENTRIES = 10_000;
+/**
+ * n8n's deduplication table is a short-term guard against overlapping executions; static data holds the long-term
+ * memory. n8n checks each key against every stored one (a linear scan), so both sizes stay small.
+ */
+export const DEDUPLICATION_MAX_ENTRIES = 5_000;
+/** Above this many due carts in one run, Decide skips the database check (a big first run, not an overlap). */
+export const DEDUPLICATION_PROBE_LIMIT = 1_000;
 
 /**
  * One generation of remembered reminders. Values are strings, not objects: n8n wraps every nested object of static

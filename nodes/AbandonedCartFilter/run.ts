@@ -20,6 +20,7 @@ import {
 } from './decide';
 import {
 	DEDUPLICATION_MAX_ENTRIES,
+	DEDUPLICATION_PROBE_LIMIT,
 	DEFAULT_MAX_REMEMBERED_CARTS,
 	RememberedReminders,
 	dataSourceMemory,
@@ -245,7 +246,7 @@ export async function runDecide(ctx: IExecuteFunctions): Promise<Outputs> {
 		if (decisions[i].decision === 'send') candidates.push({ index: i, cart, decision: decisions[i] });
 	}
 
-	if (remembered && candidates.length > 0) {
+	if (remembered && candidates.length > 0 && candidates.length <= DEDUPLICATION_PROBE_LIMIT) {
 		const keyOf = (c: Candidate) =>
 			RememberedReminders.reminderKey(settings.memoryName, c.cart.id, c.decision.sequence, c.decision.step ?? 1);
 		const elsewhere = await recordedElsewhere(ctx, candidates.map(keyOf));
@@ -322,7 +323,11 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		}
 	}
 
-	const keys = results.filter((r) => r.key !== undefined).map((r) => r.key as string);
+	// n8n keeps only the newest DEDUPLICATION_MAX_ENTRIES keys; sending more would only cost time
+	const keys = results
+		.filter((r) => r.key !== undefined)
+		.map((r) => r.key as string)
+		.slice(-DEDUPLICATION_MAX_ENTRIES);
 	const helpers = deduplication(ctx);
 	if (keys.length > 0 && typeof helpers.checkProcessedAndRecord === 'function') {
 		try {
