@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -193,5 +194,53 @@ describe('the live check settings', () => {
 	it('rejects a test email that sign-up and import would refuse', () => {
 		const env = { CC_CLIENT_ID: 'id', CC_CLIENT_SECRET: 'secret', CC_LIST_NAME: 'Carts', CC_TEST_EMAIL: `${'a'.repeat(45)}@example.com` };
 		expect(readLiveConfig(env).problems).toEqual(['CC_TEST_EMAIL has more than 50 characters, more than sign-up and import accept.']);
+	});
+});
+
+describe('npm run smoke:live as a process', () => {
+	let cc: FakeConstantContact;
+	beforeAll(async () => {
+		cc = await startFakeConstantContact();
+	});
+	afterAll(async () => await cc.stop());
+
+	async function smokeLive(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+		const repository = path.resolve(__dirname, '../..');
+		const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CC_')));
+		const child = spawn(path.join(repository, 'node_modules/.bin/tsx'), ['test/live/smoke.ts'], {
+			cwd: repository,
+			env: { ...inherited, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+		return { code, output };
+	}
+
+	it('exits 1 and prints the failing step with Constant Contact\'s answer when a step fails', async () => {
+		cc.control.injectFaults([{ match: { method: 'POST', path: '/v3/contacts/sign_up_form' }, kind: 'status', status: 400 }]);
+		const { refresh_token } = cc.control.issueTokens();
+		const { code, output } = await smokeLive({
+			CC_CLIENT_ID: 'test-client-id',
+			CC_CLIENT_SECRET: 'test-client-secret',
+			CC_REFRESH_TOKEN: refresh_token!,
+			CC_LIST_NAME: LIST_NAME,
+			CC_TEST_EMAIL: TEST_EMAIL,
+			CC_OAUTH_BASE_URL: cc.oauthBaseUrl,
+			CC_API_BASE_URL: cc.apiBaseUrl,
+		});
+
+		expect(code).toBe(1);
+		expect(output).toMatch(/^FAIL 4\. Upsert the test contact .*HTTP 400/m);
+		expect(output).toMatch(/^skip 5\. /m);
+	});
+
+	it('exits 2 and names the missing settings when it is not configured', async () => {
+		const { code, output } = await smokeLive({ CC_CLIENT_ID: 'test-client-id' });
+
+		expect(code).toBe(2);
+		expect(output).toMatch(/CC_CLIENT_SECRET is not set/);
 	});
 });
