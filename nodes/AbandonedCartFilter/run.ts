@@ -253,6 +253,8 @@ export async function runDecide(ctx: IExecuteFunctions): Promise<Outputs> {
 		for (const candidate of candidates) {
 			if (!elsewhere.has(keyOf(candidate))) continue;
 			candidate.decision = holdBack(candidate.decision, 'step_already_sent', nextStepCheck(candidate.decision, policy, now));
+			// Learn it, so the next run moves on to the next step instead of asking again
+			remembered.recordSent(candidate.cart.id, candidate.cart.email, candidate.decision.step ?? 1, candidate.decision.sequence, now);
 		}
 	}
 	oneReminderPerShopper(candidates, policy, now);

@@ -172,6 +172,9 @@ describe('Reminder sequences with n8n remembering', () => {
 		const b = await decideAt(NOW_MS + MINUTE, [row], executionB, {}, deduplication);
 		expect(b.send).toHaveLength(0);
 		expect(decisionOf(b.wait[0]).reason).toBe('step_already_sent');
+		// execution B learnt it: its next run moves on instead of asking the database again
+		const bLater = await decideAt(NOW_MS + HOUR, [row], executionB, {}, deduplication);
+		expect(decisionOf(bLater.skip[0]).reason).toBe('sequence_complete');
 		// the probe left no trace: a cart nobody recorded stays unrecorded
 		const other = cartRow();
 		await decideAt(NOW_MS, [other], executionB, {}, deduplication);
