@@ -1,6 +1,7 @@
 /** Custom field labels -> Constant Contact custom fields, creating missing string fields when the user asked. */
 import type { ConstantContactApi } from '../ConstantContact/api';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
+import { MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '../ConstantContact/limits';
 import type { CustomField } from '../ConstantContact/types';
 
 export interface ResolvedFields {
@@ -40,6 +41,16 @@ export async function resolveCustomFields(
 				label,
 				new ConstantContactError(
 					`Constant Contact has no custom field "${label}". Create it in Constant Contact, fix the label, or turn on "Create Missing Custom Fields".`,
+					'api',
+				),
+			);
+			continue;
+		}
+		if (fields.length + resolved.created.length >= MAX_CUSTOM_FIELDS_PER_ACCOUNT) {
+			resolved.problems.set(
+				label,
+				new ConstantContactError(
+					`Cannot create the custom field "${label}": the account already has Constant Contact's maximum of ${MAX_CUSTOM_FIELDS_PER_ACCOUNT} custom fields. Delete unused ones or map to existing fields.`,
 					'api',
 				),
 			);
