@@ -36,6 +36,7 @@ export const properties: INodeProperties[] = [
 			'With "n8n Remembers", reminders are remembered only by production executions (active workflow, schedule or webhook). Manual test runs in the editor do not save the memory, so the same carts come out as due again.',
 		name: 'memoryNotice',
 		type: 'notice',
+		displayOptions: { hide: { memoryMode: ['dataSource'] } },
 		default: '',
 	},
 	{
@@ -117,6 +118,7 @@ export const properties: INodeProperties[] = [
 		name: 'fields',
 		type: 'collection',
 		placeholder: 'Change a field name',
+		displayOptions: { show: { operation: ['decide', 'markSent'] } },
 		default: {},
 		description: 'Where each cart field is found in the incoming items. The defaults match common column names.',
 		options: [
