@@ -35,6 +35,16 @@ describe('Faults', () => {
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
 	});
 
+	it('retries a dropped connection and an answer slower than the request timeout', async () => {
+		fakeCc.control.injectFaults([
+			{ kind: 'drop', count: 1, match: { path: '/v3/contacts/sign_up_form' } },
+			{ kind: 'hang', ms: 3000, count: 1, match: { path: '/v3/contacts/sign_up_form' } },
+		]);
+		const run = await runNode(fakeCc, addParameters(listId, { options: { requestTimeout: 1 } }), [cart(22)]);
+		expect(run.json[0]).toMatchObject({ status: 'created' });
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
+	});
+
 	it('refreshes the token once when it expires in the middle of a batch', async () => {
 		const run = await runNode(fakeCc, addParameters(listId), [cart(13), cart(14), cart(15)], {
 			beforeRequest: (requestNumber) => {
