@@ -113,8 +113,7 @@ export async function runLiveCheck(config: LiveConfig, options: LiveCheckOptions
 		written: {},
 	};
 	const output = (line: string) => print(redact(line, run.secrets));
-	const withOutput = { ...options, output };
-	run.options = withOutput;
+	run.options = { ...options, output };
 
 	output(`Constant Contact live check: API ${config.apiBaseUrl}, OAuth ${config.oauthBaseUrl}`);
 	output(`Test list "${config.listName}", test contact ${config.testEmail}`);
@@ -315,7 +314,9 @@ async function bulkStep(run: Run): Promise<string> {
 	const listId = run.list!.list_id;
 	const contactId = run.contactId!;
 	// The node's bulk path writes custom fields as `cf:<name>` import columns; change one value to see it land.
-	const [label, field] = [...run.fields].find(([name]) => name !== DEFAULT_REENTRY_FIELD) ?? [...run.fields][0];
+	const [label, field] =
+		[...run.fields].find(([name]) => name !== DEFAULT_REENTRY_FIELD && (run.written[name] ?? '').length < MAX_CUSTOM_FIELD_VALUE_LENGTH) ??
+		[...run.fields][0];
 	const value = `bulk ${new Date().toISOString()}`;
 	const column = `cf:${field.name ?? field.label.trim().replace(/\s+/g, '_')}`;
 	const row = { email: run.config.testEmail, first_name: run.kept?.first_name, [column]: value };

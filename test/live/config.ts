@@ -64,7 +64,7 @@ export function readLiveConfig(
 		if (!/^https?:\/\/[^/?#\s]+/i.test(value)) problems.push(`${name} is not an http(s) URL: ${value}`);
 	}
 	const labels = text('CC_CUSTOM_FIELDS')
-		? text('CC_CUSTOM_FIELDS').split(',').map((label) => label.trim()).filter(Boolean)
+		? [...new Set(text('CC_CUSTOM_FIELDS').split(',').map((label) => label.trim()).filter(Boolean))]
 		: templateFieldLabels(templateDir);
 	return {
 		config: {
