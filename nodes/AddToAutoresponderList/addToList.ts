@@ -259,7 +259,7 @@ interface Planned {
 }
 
 /**
- * Reads the account once (500 contacts per request) to decide for every shopper, removes re-triggered contacts,
+ * Looks the shoppers up at the lowest request cost (see contactsByEmail) to decide for every shopper, removes re-triggered contacts,
  * imports in chunks of at most 40,000 contacts and 4 MB, adds the rest by ID in chunks of 500, then reads the
  * list back: a shopper counts as on the list only if Constant Contact says so.
  */
@@ -273,10 +273,10 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 		}
 	};
 	try {
-		const byEmail = new Map<string, Contact>();
-		for (const contact of await api.allContacts({ include: [...CONTACT_INCLUDE] })) {
-			if (contact.email_address?.address) byEmail.set(contact.email_address.address.toLowerCase(), contact);
-		}
+		const byEmail = await api.contactsByEmail(
+			shoppers.map((shopper) => shopper.email),
+			[...CONTACT_INCLUDE],
+		);
 		const oneByOne: Shopper[] = [];
 		for (const shopper of shoppers) {
 			const contact = byEmail.get(shopper.email.toLowerCase());

@@ -11,21 +11,19 @@ export interface Removal {
 }
 
 /**
- * Looks contacts up (one request per email below `bulkThreshold`, else the whole account at 500 per request),
- * then removes those on the list in activities of at most 500 contacts each and waits for them.
+ * Looks contacts up at the lowest request cost (see contactsByEmail), then removes those on the list in activities of at most 500 contacts each and waits for them.
  */
 export async function removeShoppersFromList(
 	api: ConstantContactApi,
 	removals: Removal[],
 	listId: string,
-	bulkThreshold: number,
 ): Promise<ItemResult[]> {
 	const results = new Map<number, ItemResult>();
 	const onList: Array<{ removal: Removal; contactId: string }> = [];
 	const set = (removal: Removal, result: Omit<Parameters<typeof itemResult>[4], never>, status: ItemResult['status']) =>
 		results.set(removal.index, itemResult(removal.index, removal.email, listId, status, result));
 	try {
-		const lookup = await lookUp(api, removals, bulkThreshold);
+		const lookup = await lookUp(api, removals);
 		for (const removal of removals) {
 			const contact = lookup.get(removal.email.toLowerCase());
 			if (!contact || contact.deleted_at) set(removal, { reason: 'not-found' }, 'skipped');
@@ -57,17 +55,9 @@ export async function removeShoppersFromList(
 	return removals.map((removal) => results.get(removal.index)!);
 }
 
-async function lookUp(api: ConstantContactApi, removals: Removal[], bulkThreshold: number): Promise<Map<string, Contact>> {
-	const byEmail = new Map<string, Contact>();
-	if (removals.length >= bulkThreshold) {
-		for (const contact of await api.allContacts({ include: ['list_memberships'] })) {
-			if (contact.email_address?.address) byEmail.set(contact.email_address.address.toLowerCase(), contact);
-		}
-		return byEmail;
-	}
-	for (const email of new Set(removals.map((removal) => removal.email.toLowerCase()))) {
-		const contact = await api.getContactByEmail(email, ['list_memberships']);
-		if (contact) byEmail.set(email, contact);
-	}
-	return byEmail;
+async function lookUp(api: ConstantContactApi, removals: Removal[]): Promise<Map<string, Contact>> {
+	return await api.contactsByEmail(
+		removals.map((removal) => removal.email),
+		['list_memberships'],
+	);
 }

@@ -56,7 +56,7 @@ export const bulkThresholdOption: INodeProperties = {
 	typeOptions: { minValue: 1 },
 	default: 50,
 	description:
-		'From this many items on, the node reads the whole account (500 contacts per request) and uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
+		'From this many items on, the node uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
 };
 
 export const keepInputFieldsOption: INodeProperties = {

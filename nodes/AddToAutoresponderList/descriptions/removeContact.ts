@@ -2,7 +2,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import {
-	bulkThresholdOption,
 	keepInputFieldsOption,
 	listAndEmail,
 	optionsCollection,
@@ -12,11 +11,6 @@ import {
 export const removeContactProperties: INodeProperties[] = [
 	...listAndEmail('removeContact'),
 	optionsCollection('removeContact', [
-		{
-			...bulkThresholdOption,
-			description:
-				'From this many items on, the node reads the whole account (500 contacts per request) instead of looking up each email',
-		},
 		keepInputFieldsOption,
 		requestTimeoutOption,
 	]),

@@ -11,7 +11,6 @@ import { groupByList, invalidInput, readListReference, type ListGroup } from './
 import { toOutput } from './output';
 
 interface RemoveOptions {
-	bulkThreshold?: number;
 	keepInputFields?: boolean;
 	requestTimeout?: number;
 }
@@ -39,7 +38,7 @@ export async function removeContact(this: IExecuteFunctions): Promise<INodeExecu
 		for (const { reference, members } of groups.values()) {
 			const list = await attempt(resolveList(api, reference, false));
 			const outcomes = list.ok
-				? await removeShoppersFromList(api, members, list.value.list_id, options.bulkThreshold ?? 50)
+				? await removeShoppersFromList(api, members, list.value.list_id)
 				: members.map((removal) => itemResult(removal.index, removal.email, null, 'failed', { error: list.error }));
 			for (const outcome of outcomes) results[outcome.index] = outcome;
 		}

@@ -42,10 +42,25 @@ describe('Remove Contact from List', () => {
 	it('looks up many shoppers by reading the account and removes them in activities of at most 500', async () => {
 		const emails = Array.from({ length: 620 }, (_, n) => `buyer${n}@example.com`);
 		for (const email of emails) fakeCc.control.seedContact({ email, listIds: [listId] });
-		const run = await runNode(fakeCc, removeParameters({ bulkThreshold: 50 }), emails.map((email) => ({ email })));
+		const run = await runNode(fakeCc, removeParameters(), emails.map((email) => ({ email })));
 		expect(run.json.every((json) => json.status === 'removed')).toBe(true);
 		const removals = fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/activities/remove_list_memberships');
 		expect(removals).toHaveLength(2);
-		expect(fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/contacts')).toHaveLength(2);
+		// One count, then the account in two pages of 500: cheaper than 620 look-ups by email.
+		expect(fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/contacts')).toHaveLength(3);
+	});
+
+	it('looks a few shoppers up by email instead of reading a large account', async () => {
+		const emails = Array.from({ length: 1500 }, (_, n) => `member${n}@example.com`);
+		for (const email of emails) fakeCc.control.seedContact({ email, listIds: [listId] });
+		fakeCc.control.clearRequestLog();
+		const run = await runNode(fakeCc, removeParameters(), [{ email: emails[7] }, { email: emails[1200] }]);
+		expect(run.json.map((json) => json.status)).toEqual(['removed', 'removed']);
+		const contactReads = fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/contacts');
+		expect(contactReads.map((entry) => entry.query)).toEqual([
+			expect.objectContaining({ include_count: 'true' }),
+			expect.objectContaining({ email: emails[7] }),
+			expect.objectContaining({ email: emails[1200] }),
+		]);
 	});
 });
