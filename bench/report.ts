@@ -1,5 +1,5 @@
 /** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
-import type { ContactCost } from './parts/constantContact';
+import type { ContactCost, ExistingAccount } from './parts/constantContact';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
@@ -23,7 +23,7 @@ export interface Results {
 	durationSeconds?: number;
 	machine: Machine;
 	filterThroughput: FilterThroughput[];
-	contacts?: { bulk?: ContactCost; naive?: ContactCost; wallRatio?: number };
+	contacts?: { bulk?: ContactCost; bulkMature?: ContactCost & { existing?: ExistingAccount }; naive?: ContactCost; wallRatio?: number };
 	reminderMemory?: ReminderMemory;
 	postgresTemplate?: TemplateRun;
 	/** Output of bench/filter-decide.ts (the filter engineer's micro-benchmark of the decision logic alone). */
@@ -65,6 +65,14 @@ export function evaluateTargets(r: Results): Target[] {
 		figure: bulk ? `${count(bulk.requests)} requests for ${count(bulk.carts)} contacts = 1 per ${Math.round(bulk.carts / bulk.requests)}${sized(bulk.carts >= FULL.contactsCarts)}` : 'n/a',
 		met: bulk ? bulk.requests * 400 <= bulk.carts : null,
 	});
+	const mature = r.contacts?.bulkMature;
+	if (mature?.existing) {
+		targets.push({
+			target: `bulk mode: at most 1 request per 400 contacts, into an account of ${count(mature.existing.contacts)} contacts (${count(mature.existing.onList)} on the list)`,
+			figure: `${count(mature.requests)} requests for ${count(mature.carts)} contacts = 1 per ${Math.round(mature.carts / mature.requests)}${sized(mature.carts >= FULL.contactsCarts)}`,
+			met: mature.requests * 400 <= mature.carts,
+		});
+	}
 	targets.push({
 		target: 'bulk mode: at least 40x less wall time than the naive pattern',
 		figure: r.contacts?.wallRatio !== undefined && bulk && naive ? `${r.contacts.wallRatio.toFixed(0)}x (${seconds(bulk.wallMs)} vs ${seconds(naive.wallMs)} scaled)${sized(bulk.carts >= FULL.contactsCarts)}` : 'n/a',
@@ -72,8 +80,8 @@ export function evaluateTargets(r: Results): Target[] {
 	});
 	targets.push({
 		target: 'bulk mode: zero 429s',
-		figure: bulk ? `${bulk.throttled429 + bulk.quota429} 429s` : 'n/a',
-		met: bulk ? bulk.throttled429 + bulk.quota429 === 0 : null,
+		figure: bulk ? `${bulk.throttled429 + bulk.quota429} 429s${mature ? ` (${mature.throttled429 + mature.quota429} into the account with contacts)` : ''}` : 'n/a',
+		met: bulk ? bulk.throttled429 + bulk.quota429 + (mature ? mature.throttled429 + mature.quota429 : 0) === 0 : null,
 	});
 	const memory = r.reminderMemory;
 	targets.push({
@@ -130,7 +138,17 @@ export function tables(r: Results): string {
 	if (c?.bulk || c?.naive) {
 		out.push('### 2. Constant Contact cost (stand-in with the real limits: 4 requests/s, 10,000 requests/day)');
 		const rows: string[][] = [];
-		if (c.bulk) rows.push(contactRow('(a) Add to Autoresponder List, bulk', c.bulk, `measured; ${count(c.bulk.contactsOnList)} contacts on the list, ${c.bulk.failedItems} failed items`));
+		if (c.bulk) rows.push(contactRow('(a) Add to Autoresponder List, bulk, new account', c.bulk, `measured; ${count(c.bulk.contactsOnList)} contacts on the list, ${c.bulk.failedItems} failed items`));
+		const mature = c.bulkMature;
+		if (mature?.existing) {
+			rows.push(
+				contactRow(
+					`(a') the same into an account of ${count(mature.existing.contacts)} contacts, ${count(mature.existing.onList)} already on the list`,
+					mature,
+					`measured; ${count(mature.contactsOnList)} new entries in the automation, ${mature.failedItems} failed items`,
+				),
+			);
+		}
 		if (c.naive) {
 			const scaled = c.naive.measuredOn < c.naive.carts;
 			rows.push(
@@ -142,7 +160,9 @@ export function tables(r: Results): string {
 			);
 		}
 		out.push(table(['pattern', 'carts', 'requests', 'quota used', '429s', 'wall time', 'note'], rows));
-		if (c.wallRatio !== undefined) out.push(`Wall time (b)/(a): **${c.wallRatio.toFixed(0)}x**. Requests of (a) by endpoint: ${Object.entries(c.bulk?.requestsByEndpoint ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
+		const endpoints = (cost?: ContactCost) => Object.entries(cost?.requestsByEndpoint ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+		if (c.wallRatio !== undefined) out.push(`Wall time (b)/(a): **${c.wallRatio.toFixed(0)}x**${c.bulkMature && c.naive ? `; (b)/(a'): **${(c.naive.wallMs / c.bulkMature.wallMs).toFixed(0)}x**` : ''}.`);
+		out.push(`Requests of (a) by endpoint: ${endpoints(c.bulk)}.${c.bulkMature ? ` Of (a'): ${endpoints(c.bulkMature)}.` : ''}`);
 	}
 	const m = r.reminderMemory;
 	if (m) {

@@ -25,6 +25,7 @@ const SIZES = {
 		throughputRuns: 5,
 		contactsCarts: 10_000,
 		naiveMeasuredOn: 500,
+		matureAccount: { contacts: 40_000, onList: 20_000 },
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
 		memoryRuns: 3,
@@ -35,6 +36,7 @@ const SIZES = {
 		throughputRuns: 2,
 		contactsCarts: 200,
 		naiveMeasuredOn: 20,
+		matureAccount: { contacts: 1_000, onList: 500 },
 		memoryEntries: 20_000,
 		memoryCarts: 500,
 		memoryRuns: 2,
@@ -97,8 +99,11 @@ async function main(): Promise<number> {
 	}
 	if (wanted('2')) {
 		const bulk = await part(results, '2a. bulk Add to Autoresponder List', () => bulkAdd(sizes.contactsCarts));
+		const bulkMature = await part(results, '2a. bulk Add to Autoresponder List, account with contacts', () =>
+			bulkAdd(sizes.contactsCarts, sizes.matureAccount),
+		);
 		const naive = await part(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
-		results.contacts = { bulk, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+		results.contacts = { bulk, bulkMature, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
 		results.reminderMemory = await part(results, '3. reminder memory', () =>

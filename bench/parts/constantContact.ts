@@ -24,12 +24,23 @@ export interface ContactCost {
 	requestsByEndpoint: Record<string, number>;
 }
 
-async function withStandIn<T>(work: (cc: FakeConstantContact, listId: string) => Promise<T>): Promise<T> {
+/** Contacts already in the account before the run, and how many of them are already on the reminder list. */
+export interface ExistingAccount {
+	contacts: number;
+	onList: number;
+}
+
+async function withStandIn<T>(work: (cc: FakeConstantContact, listId: string) => Promise<T>, existing?: ExistingAccount): Promise<T> {
 	// The real limits: 4 requests per second and 10,000 per day per application.
 	const cc = await startFakeConstantContact({ requestsPerSecond: 4, dailyQuota: 10_000 });
 	try {
 		const list = cc.control.seedList({ name: 'Abandoned cart reminders', automation: true });
-		return await work(cc, String(list.list_id));
+		const listId = String(list.list_id);
+		for (let i = 0; i < (existing?.contacts ?? 0); i++) {
+			const listIds = i < (existing?.onList ?? 0) ? [listId] : [];
+			cc.control.seedContact({ email: `customer${i + 1}@example.org`, firstName: 'Kim', permission: 'implicit', listIds });
+		}
+		return await work(cc, listId);
 	} finally {
 		await cc.stop();
 	}
@@ -59,7 +70,7 @@ function costFromLog(cc: FakeConstantContact, listId: string, carts: number, mea
 	};
 }
 
-export async function bulkAdd(carts: number): Promise<ContactCost> {
+export async function bulkAdd(carts: number, existing?: ExistingAccount): Promise<ContactCost & { existing?: ExistingAccount }> {
 	return withStandIn(async (cc, listId) => {
 		const credentials = createCredentialStore({ constantContactOAuth2Api: createStandInCredential(cc) });
 		const items = abandonedCarts(carts, Date.now());
@@ -69,9 +80,9 @@ export async function bulkAdd(carts: number): Promise<ContactCost> {
 		if (run.status !== 'success') throw new Error(`Add to Autoresponder List failed: ${run.error?.message}`);
 		const failed = run.outputsOf('Add to Autoresponder List').filter((item) => item.error !== undefined).length;
 		const cost = costFromLog(cc, listId, carts, carts, wallMs, failed);
-		progress(`bulk add of ${carts} carts: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`);
-		return cost;
-	});
+		progress(`bulk add of ${carts} carts${existing ? ` into an account of ${existing.contacts} contacts` : ''}: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`);
+		return { ...cost, existing };
+	}, existing);
 }
 
 interface NaiveChildResult {
