@@ -1,0 +1,241 @@
+/**
+ * The shipped "Cart events by webhook" template in production mode (`n8n start`): the shop POSTs cart events,
+ * n8n keeps the carts in its own Data table (both n8n versions have the Data table node v1; the table is created
+ * through n8n's REST API as the editor does), the schedule finds due carts, and an order-placed event takes the
+ * shopper off the list. The demo (`npm run demo`) runs the same flow, so the pieces are exported.
+ */
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { customFieldsOf, listMemberships, permissionOf } from '../carts';
+import { delay, type N8nInstance } from '../n8n';
+import { N8nRest } from '../rest';
+import { expect, type Scenario } from '../scenario';
+import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
+import { connectedN8n } from './credential';
+
+export const WEBHOOK_TEMPLATE = 'cart-events-webhook.json';
+export const WEBHOOK_TEMPLATE_TRIGGER = 'Every 15 Minutes';
+export const WEBHOOK_PATH = 'cart-events';
+export const REMINDER_LIST = 'Abandoned cart reminders';
+const DATA_TABLE_NODE = 'n8n-nodes-base.dataTable';
+
+/** The Data table the template names, with the columns its nodes write and filter on (the template is the source). */
+export function dataTableSpec(): { name: string; columns: Array<{ name: string; type: string }> } {
+	const workflow = template(WEBHOOK_TEMPLATE);
+	const columns = new Map<string, string>();
+	let name = '';
+	for (const node of workflow.nodes.filter((n) => n.type === DATA_TABLE_NODE)) {
+		name = String(node.parameters.dataTableId.value);
+		for (const column of node.parameters.columns?.schema ?? []) columns.set(column.id, column.type);
+		for (const condition of node.parameters.filters?.conditions ?? []) if (!columns.has(condition.keyName)) columns.set(condition.keyName, 'string');
+	}
+	return { name, columns: [...columns].map(([column, type]) => ({ name: column, type })) };
+}
+
+/** Zones from west to east; the one whose local hour falls in `hours` is picked, so timing never depends on the clock. */
+const ZONES = ['Pacific/Honolulu', 'America/Los_Angeles', 'America/Chicago', 'America/New_York', 'America/Sao_Paulo', 'Atlantic/Azores', 'Europe/London', 'Europe/Berlin', 'Europe/Athens', 'Asia/Dubai', 'Asia/Karachi', 'Asia/Dhaka', 'Asia/Bangkok', 'Asia/Shanghai', 'Asia/Tokyo', 'Australia/Brisbane', 'Pacific/Noumea', 'Pacific/Auckland', 'Pacific/Tongatapu', 'Pacific/Kiritimati'];
+
+export function zoneWithLocalHour(hours: number[], at = new Date()): string {
+	for (const zone of ZONES) {
+		const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(at));
+		if (hours.includes(hour)) return zone;
+	}
+	throw new Error(`no time zone with a local hour in ${hours.join(',')}`);
+}
+
+export interface DemoCart {
+	label: string;
+	event: Record<string, unknown>;
+	expected: { decision: 'send' | 'wait' | 'skip'; reason: string; reachesList: boolean };
+}
+
+/** A realistic morning in a small shop; the template's quiet hours are 21:00-08:00 in the shopper's zone. */
+export function demoCarts(now = new Date()): DemoCart[] {
+	const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
+	const day = zoneWithLocalHour([10, 11, 12, 13, 14, 15, 16], now);
+	const night = zoneWithLocalHour([1, 2, 3, 4, 5], now);
+	const cart = (id: string, email: string, firstName: string, fields: Record<string, unknown>) => ({
+		event: 'cart_updated',
+		cart_id: id,
+		email,
+		first_name: firstName,
+		accepts_marketing: true,
+		item_count: 2,
+		total: 89.9,
+		currency: 'USD',
+		recovery_url: `https://shop.example.com/cart/recover/${id}`,
+		timezone: day,
+		...fields,
+	});
+	return [
+		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120) }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
+		{ label: 'recent (10 min)', event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19 }), expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false } },
+		{ label: 'purchased', event: cart('demo-1003', 'carol.buyer@example.com', 'Carol', { updated_at: ago(180), status: 'paid', total: 240 }), expected: { decision: 'skip', reason: 'purchase_status', reachesList: false } },
+		{ label: 'no consent', event: cart('demo-1004', 'dave.noconsent@example.com', 'Dave', { updated_at: ago(180), accepts_marketing: false }), expected: { decision: 'skip', reason: 'no_consent', reachesList: false } },
+		{ label: 'unsubscribed in CC', event: cart('demo-1005', 'erin.unsubscribed@example.com', 'Erin', { updated_at: ago(150) }), expected: { decision: 'send', reason: 'step_due', reachesList: false } },
+		{ label: 'bad email', event: cart('demo-1006', 'not-an-email', 'Typo', { updated_at: ago(200) }), expected: { decision: 'skip', reason: 'invalid_email', reachesList: false } },
+		{ label: `night in ${night}`, event: cart('demo-1007', 'kenji.night@example.com', 'Kenji', { updated_at: ago(180), timezone: night }), expected: { decision: 'wait', reason: 'quiet_hours', reachesList: false } },
+		{ label: 'existing customer', event: cart('demo-1008', 'grace.customer@example.com', 'Grace', { updated_at: ago(300), total: 129.99, item_count: 4 }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
+	];
+}
+
+export interface DemoAccount {
+	reminderListId: string;
+	customersListId: string;
+}
+
+/** The Constant Contact side: the reminder list and its automation, an unsubscribed shopper, an existing customer. */
+export function seedDemoAccount(standIn: FakeConstantContact): DemoAccount {
+	const reminders = standIn.control.seedList({ name: REMINDER_LIST, automation: { name: 'Abandoned cart reminder email' } });
+	const customers = standIn.control.seedList({ name: 'Customers' });
+	standIn.control.seedContact({ email: 'erin.unsubscribed@example.com', firstName: 'Erin', permission: 'unsubscribed' });
+	standIn.control.seedContact({ email: 'grace.customer@example.com', firstName: 'Grace', permission: 'implicit', listIds: [String(customers.list_id)] });
+	return { reminderListId: String(reminders.list_id), customersListId: String(customers.list_id) };
+}
+
+export interface CartEventsShop {
+	rest: N8nRest;
+	workflowId: string;
+	projectId: string;
+	dataTableId: string;
+}
+
+/**
+ * Imports the template (schedule every `scheduleSeconds`), creates the owner and the Data table with n8n running,
+ * then restarts n8n with the workflow active. Returns with n8n serving and the owner logged in.
+ */
+export async function startCartEventsShop(
+	n8n: N8nInstance,
+	credential: CredentialRef,
+	scheduleSeconds: number,
+	options: { workflowId?: string; owner?: (rest: N8nRest) => Promise<void> } = {},
+): Promise<CartEventsShop> {
+	const workflowId = options.workflowId ?? 'cartEventsWebhook1';
+	const workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), { constantContactOAuth2Api: credential }), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
+	await n8n.importWorkflow({ ...workflow, id: workflowId });
+
+	const setup = await n8n.start();
+	const rest = new N8nRest(n8n);
+	await (options.owner ?? ((r) => r.setUpOwner()))(rest);
+	const project = await rest.json<{ id: string }>('GET', '/rest/projects/personal');
+	const spec = dataTableSpec();
+	const table = await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec);
+	await n8n.stopProcess(setup);
+
+	await n8n.activateWorkflow(workflowId);
+	await n8n.start();
+	await rest.login();
+	return { rest, workflowId, projectId: project.id, dataTableId: table.id };
+}
+
+export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<string, any>>> {
+	const page = await shop.rest.json<{ data: Array<Record<string, any>> }>('GET', `/rest/projects/${shop.projectId}/data-tables/${shop.dataTableId}/rows?take=1000`);
+	return page.data;
+}
+
+/**
+ * POSTs the events right after a schedule tick, so the next scheduled run sees all of them, and returns when they
+ * are stored. Each answer comes from the template's last node (Save Cart), so a 200 means the row is there.
+ */
+export async function sendCartEvents(shop: CartEventsShop, events: Array<Record<string, unknown>>, scheduleSeconds: number): Promise<Date> {
+	while (new Date().getUTCSeconds() % scheduleSeconds > scheduleSeconds / 3 || new Date().getUTCSeconds() % scheduleSeconds === 0) await delay(250);
+	for (const event of events) {
+		const answer = await shop.rest.postWebhook(WEBHOOK_PATH, event);
+		expect(answer.status === 200, `the cart-events webhook answered ${answer.status} to ${event.event} ${event.cart_id}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+	}
+	return new Date();
+}
+
+/** Waits for the first scheduled execution that started after `after` to finish; returns it. */
+export async function scheduledRunAfter(shop: CartEventsShop, after: Date, timeoutMs: number): Promise<{ id: string; status: string }> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const runs = (await shop.rest.executions(shop.workflowId)).filter((e) => e.mode === 'trigger' && new Date(e.startedAt) > after);
+		const finished = runs.filter((e) => !['running', 'new', 'waiting'].includes(e.status)).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+		if (finished.length) return finished[0];
+		if (Date.now() > deadline) throw new Error(`no scheduled run started after ${after.toISOString()} finished within ${timeoutMs / 1000} s`);
+		await delay(1000);
+	}
+}
+
+export interface CartOutcome {
+	cart: string;
+	label: string;
+	decision: string;
+	reason: string;
+	constantContact: string;
+	automationEntries: number;
+}
+
+/** One line per demo cart: the decision saved in the Data table and the contact's state in Constant Contact. */
+export function outcomes(carts: DemoCart[], rows: Array<Record<string, any>>, standIn: FakeConstantContact, account: DemoAccount): CartOutcome[] {
+	return carts.map(({ event, label }) => {
+		const row = rows.find((r) => r.cart_id === event.cart_id) ?? {};
+		const email = String(event.email);
+		const contact = standIn.control.findContactByEmail(email);
+		const onList = listMemberships(standIn, email).includes(account.reminderListId);
+		const status = !contact ? 'no contact' : `${permissionOf(standIn, email)}${onList ? ', on list' : ', not on list'}`;
+		return {
+			cart: String(event.cart_id),
+			label,
+			decision: String(row.last_decision ?? '-'),
+			reason: String(row.last_reason ?? '-'),
+			constantContact: row.contact_status ? `${row.contact_status}; ${status}` : status,
+			automationEntries: standIn.control.automationEntries({ listId: account.reminderListId, email }).length,
+		};
+	});
+}
+
+const SCHEDULE_SECONDS = 20;
+
+export const cartEventsWebhook: Scenario = {
+	name: 'cart-events-webhook-template',
+	timeoutSeconds: 480,
+	async run(context) {
+		const { n8n, standIn, credential } = await connectedN8n(context);
+		const account = seedDemoAccount(standIn);
+		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS);
+		const carts = demoCarts();
+		const sent = await sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
+		const first = await scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 60) * 1000);
+		expect(first.status === 'success', `the scheduled run ${first.id} ended with status ${first.status}`);
+
+		const rows = await dataTableRows(shop);
+		const table = outcomes(carts, rows, standIn, account);
+		for (const [index, { expected, event }] of carts.entries()) {
+			const got = table[index];
+			expect(got.decision === expected.decision && got.reason === expected.reason, `cart ${event.cart_id} was decided ${got.decision}/${got.reason}, expected ${expected.decision}/${expected.reason}`);
+			const onList = listMemberships(standIn, String(event.email)).includes(account.reminderListId);
+			expect(onList === expected.reachesList, `${event.email} is ${onList ? '' : 'not '}on the reminder list`);
+			expect(got.automationEntries === (expected.reachesList ? 1 : 0), `${event.email} entered the automation ${got.automationEntries} times`);
+			if (expected.reachesList) {
+				const fields = customFieldsOf(standIn, String(event.email));
+				expect(fields.ac_recovery_url === event.recovery_url, `${event.email} has ac_recovery_url ${fields.ac_recovery_url}`);
+				expect(String(fields.ac_cart_total).startsWith(String(event.total)), `${event.email} has ac_cart_total ${fields.ac_cart_total}`);
+				const row = rows.find((r) => r.cart_id === event.cart_id);
+				expect(row?.reminders_sent === 1, `the Data table row of ${event.cart_id} records ${row?.reminders_sent} reminders`);
+			}
+		}
+		expect(permissionOf(standIn, 'erin.unsubscribed@example.com') === 'unsubscribed', 'the unsubscribed shopper was resubscribed');
+		expect(standIn.control.permissionChanges().length === 0, `permissions changed: ${JSON.stringify(standIn.control.permissionChanges())}`);
+		expect(listMemberships(standIn, 'grace.customer@example.com').includes(account.customersListId), 'the existing customer lost their other list');
+
+		// The next scheduled run sends nothing twice (the reminder memory persists in production executions).
+		const second = await scheduledRunAfter(shop, new Date(), (SCHEDULE_SECONDS + 60) * 1000);
+		expect(second.status === 'success', `the second scheduled run ended with status ${second.status}`);
+		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
+		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
+
+		// Alice orders: she leaves the list and her cart is marked ordered.
+		const alice = carts[0].event;
+		const order = await shop.rest.postWebhook(WEBHOOK_PATH, { event: 'order_placed', cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001' });
+		expect(order.status === 200, `the order-placed event answered ${order.status}: ${JSON.stringify(order.body).slice(0, 300)}`);
+		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order`);
+		const aliceRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
+		expect(aliceRow?.order_id === 'order-7001' && aliceRow?.completed_at, `Alice's cart row was not marked ordered: ${JSON.stringify(aliceRow)}`);
+		const violations = standIn.control.contractViolations();
+		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
+
+		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
+		return `Data table (v1 node, REST-created) on n8n ${context.version}: ${summary}; 2nd run sent nothing twice; order_placed removed Alice and marked her cart`;
+	},
+};

@@ -1,0 +1,139 @@
+/**
+ * The shipped MySQL / MariaDB template, run by `n8n execute` against carts in a real MariaDB table (127.0.0.1:3306,
+ * database `test`, a table of the test's own, dropped after): n8n's own MySQL node reads and updates them, the
+ * package's nodes decide and put shoppers on the stand-in's list. A second run sends nothing again.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import mysql from 'mysql2/promise';
+
+import { assertReminderListState, recoveryUrl, seedConstantContact, SHOP_CARTS, type ShopCart } from '../carts';
+import { nodeOutputs, type CredentialEntry, type WorkflowJson } from '../n8n';
+import { expect, type Scenario, type ScenarioContext } from '../scenario';
+import { template, TEMPLATES_DIR, useCredentials, withManualTrigger } from '../workflows';
+import { connectedN8n } from './credential';
+
+export const MYSQL_TEMPLATE = 'abandoned-cart-reminders-mysql.json';
+const TEMPLATE_TABLE = 'abandoned_carts';
+const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
+
+/** A carts table of the scenario's own in database `test`, made from the template's schema file. */
+export class MysqlCarts {
+	private constructor(
+		readonly table: string,
+		private readonly connection: mysql.Connection,
+	) {}
+
+	static async create(label: string): Promise<MysqlCarts> {
+		const table = `e2e_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${process.pid}`.slice(0, 60);
+		let connection: mysql.Connection;
+		try {
+			connection = await mysql.createConnection({ ...MYSQL, timezone: 'Z' });
+		} catch (error) {
+			throw new Error(`cannot connect to MariaDB at ${MYSQL.host}:${MYSQL.port}/${MYSQL.database} as ${MYSQL.user}: ${(error as Error).message}`);
+		}
+		const schema = readFileSync(join(TEMPLATES_DIR, 'sql', 'abandoned_carts.mysql.sql'), 'utf8');
+		await connection.query(schema.split(TEMPLATE_TABLE).join(table).replace(/abandoned_carts_open_idx/, `${table}_open`));
+		return new MysqlCarts(table, connection);
+	}
+
+	async seed(carts: ShopCart[]): Promise<void> {
+		for (const cart of carts) {
+			await this.connection.execute(
+				`INSERT INTO ${this.table} (id, email, first_name, marketing_consent, status, item_count, total, recovery_url, timezone,
+				   created_at, updated_at, completed_at, order_id)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3) - INTERVAL ? MINUTE, UTC_TIMESTAMP(3) - INTERVAL ? MINUTE,
+				   IF(?, UTC_TIMESTAMP(3) - INTERVAL ? MINUTE, NULL), IF(?, CONCAT('order-', ?), NULL))`,
+				[cart.id, cart.email, cart.first_name, cart.marketing_consent ? 1 : 0, cart.status, cart.item_count, cart.total, recoveryUrl(cart.id),
+					cart.timezone ?? null, cart.idleMinutes + 30, cart.idleMinutes, cart.completed === true, cart.idleMinutes, cart.completed === true, cart.id],
+			);
+		}
+	}
+
+	async rows(): Promise<Map<string, { reminders_sent: number; last_reminded_at: string | null }>> {
+		const [rows] = await this.connection.query(`SELECT id, reminders_sent, CAST(last_reminded_at AS CHAR) AS last_reminded_at FROM ${this.table}`);
+		return new Map((rows as Array<{ id: string; reminders_sent: number; last_reminded_at: string | null }>).map((r) => [r.id, r]));
+	}
+
+	credential(id = 'e2eMysqlCarts1', name = 'Shop database (MariaDB, e2e)'): CredentialEntry {
+		return { id, name, type: 'mySql', data: { host: MYSQL.host, port: MYSQL.port, database: MYSQL.database, user: MYSQL.user, password: MYSQL.password, ssl: false } };
+	}
+
+	/** The template's SQL pointed at this table. */
+	pointAt(workflow: WorkflowJson): WorkflowJson {
+		const copy = structuredClone(workflow);
+		for (const node of copy.nodes) {
+			if (node.type === 'n8n-nodes-base.mySql' && typeof node.parameters?.query === 'string') {
+				node.parameters.query = node.parameters.query.split(TEMPLATE_TABLE).join(this.table);
+			}
+		}
+		return copy;
+	}
+
+	async drop(): Promise<void> {
+		try {
+			await this.connection.query(`DROP TABLE IF EXISTS ${this.table}`);
+		} finally {
+			await this.connection.end();
+		}
+	}
+}
+
+async function assertMysqlRows(carts: MysqlCarts): Promise<Map<string, { reminders_sent: number; last_reminded_at: string | null }>> {
+	const rows = await carts.rows();
+	for (const cart of SHOP_CARTS) {
+		const row = rows.get(cart.id);
+		expect(row, `cart ${cart.id} vanished from the MariaDB table`);
+		const recorded = row.reminders_sent === 1 && row.last_reminded_at !== null;
+		const untouched = row.reminders_sent === 0 && row.last_reminded_at === null;
+		expect(cart.reachesList ? recorded : untouched, `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at}`);
+	}
+	return rows;
+}
+
+export const mysqlTemplateCli: Scenario = {
+	name: 'mysql-template-cli',
+	async run(context: ScenarioContext) {
+		const [connected, carts] = await Promise.all([connectedN8n(context), MysqlCarts.create(`${context.major}_mysql`)]);
+		context.onCleanup(() => carts.drop());
+		const mysqlCredential = carts.credential();
+		await connected.n8n.importCredentials([mysqlCredential]);
+		await carts.seed(SHOP_CARTS);
+		const account = seedConstantContact(connected.standIn);
+		const credentials = { constantContactOAuth2Api: connected.credential, mySql: { id: mysqlCredential.id, name: mysqlCredential.name } };
+		const id = 'e2eMysqlTemplate1';
+		const workflow = carts.pointAt(useCredentials(template(MYSQL_TEMPLATE), credentials));
+		await connected.n8n.importWorkflow({ ...withManualTrigger(workflow, 'Every 15 Minutes'), id });
+
+		const kinds = ['send', 'wait', 'skip'];
+		const decide = async () => {
+			const byCart: Record<string, string> = {};
+			nodeOutputs(await connected.n8n.execute(id), 'Abandoned Cart Filter').forEach((items, output) =>
+				items.forEach((item) => (byCart[item.id] = `${kinds[output]}:${item.decision?.reason}`)),
+			);
+			return byCart;
+		};
+		const first = await decide();
+		for (const cart of SHOP_CARTS) {
+			const got = first[cart.id]?.split(':')[0] ?? 'not selected';
+			expect(got === cart.expected, `cart ${cart.id} was decided "${first[cart.id] ?? 'not selected'}", expected ${cart.expected}`);
+		}
+		assertReminderListState(connected.standIn, account);
+		const before = await assertMysqlRows(carts);
+
+		const second = await decide();
+		const reached = new Set(SHOP_CARTS.filter((c) => c.reachesList).map((c) => c.id));
+		const resent = Object.entries(second).filter(([cart, d]) => d.startsWith('send') && reached.has(cart));
+		expect(resent.length === 0, `the second run decided to send again: ${JSON.stringify(resent)}`);
+		assertReminderListState(connected.standIn, account);
+		const after = await assertMysqlRows(carts);
+		for (const [cartId, row] of before) {
+			expect(row.last_reminded_at === after.get(cartId)?.last_reminded_at, `cart ${cartId}'s last_reminded_at changed on the second run`);
+		}
+		const summary = Object.entries(first)
+			.map(([cart, d]) => `${cart.replace('cart-', '')}=${d}`)
+			.join(' ');
+		return `MariaDB table ${carts.table}: run 1: ${summary}; run 2 sent nothing twice; list, custom fields, automation entries and rows as expected`;
+	},
+};

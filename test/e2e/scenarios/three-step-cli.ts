@@ -1,0 +1,67 @@
+/**
+ * The shipped three-step template (1 h / 24 h / 72 h, one list and automation per step), run by `n8n execute`
+ * against carts in PostgreSQL. The table tracks the sequence (last_reminded_at, reminders_sent), so the test moves
+ * time forward by moving every timestamp of the table back: 24 h, then 48 h more. Each shopper reaches each
+ * step's list once, one step per run, and the unsubscribed shopper none.
+ */
+import { assertReminderListState, customFieldsOf, listMemberships, recoveryUrl, SHOP_CARTS } from '../carts';
+import { expect, type Scenario } from '../scenario';
+import { template, useCredentials, withManualTrigger } from '../workflows';
+import { shopWithConnectedN8n } from './postgres-cli';
+
+export const THREE_STEP_TEMPLATE = 'three-step-sequence-postgres.json';
+export const STEP_LISTS = ['Abandoned cart - step 1 (1 hour)', 'Abandoned cart - step 2 (24 hours)', 'Abandoned cart - step 3 (72 hours)'];
+
+/** Which steps each shopper has reached after each run (runs at +0 h, +24 h, +72 h). */
+const EXPECTED_STEPS: Record<string, number[]> = {
+	'cart-1001': [1, 2, 3], // Alice, idle 2 h at the start
+	'cart-1002': [0, 1, 2], // Bob, active 10 minutes ago at the start: step 1 one day later
+	'cart-1008': [1, 2, 3], // Grace, Tokyo
+	'cart-1005': [0, 0, 0], // Erin, unsubscribed in Constant Contact
+};
+
+export const threeStepCli: Scenario = {
+	name: 'three-step-template-cli',
+	timeoutSeconds: 360,
+	async run(context) {
+		const shop = await shopWithConnectedN8n(context);
+		const { standIn, db, n8n } = shop;
+		const lists = STEP_LISTS.map((name) => String(standIn.control.seedList({ name, automation: { name: `${name} email` } }).list_id));
+		const id = 'e2eThreeStepSeq01';
+		await n8n.importWorkflow({ ...withManualTrigger(useCredentials(template(THREE_STEP_TEMPLATE), shop.credentials), 'Every 15 Minutes'), id });
+
+		const shiftHours = async (hours: number) =>
+			db.query(
+				`UPDATE abandoned_carts SET created_at = created_at - make_interval(hours => $1), updated_at = updated_at - make_interval(hours => $1),
+				   completed_at = completed_at - make_interval(hours => $1), last_reminded_at = last_reminded_at - make_interval(hours => $1)`,
+				[hours],
+			);
+		const shifts = [0, 24, 48];
+		for (let run = 0; run < shifts.length; run++) {
+			if (shifts[run]) await shiftHours(shifts[run]);
+			await n8n.execute(id);
+			const rows = new Map((await db.query('SELECT id, reminders_sent FROM abandoned_carts')).map((r) => [r.id, r.reminders_sent]));
+			for (const [cartId, steps] of Object.entries(EXPECTED_STEPS)) {
+				const cart = SHOP_CARTS.find((c) => c.id === cartId)!;
+				const reached = steps[run];
+				expect(rows.get(cartId) === reached, `after run ${run + 1} cart ${cartId} records step ${rows.get(cartId)}, expected ${reached}`);
+				lists.forEach((listId, index) => {
+					const onList = listMemberships(standIn, cart.email).includes(listId);
+					expect(onList === index < reached, `after run ${run + 1} ${cart.email} is ${onList ? '' : 'not '}on "${STEP_LISTS[index]}"`);
+					const entries = standIn.control.automationEntries({ listId, email: cart.email }).length;
+					expect(entries === (index < reached ? 1 : 0), `after run ${run + 1} ${cart.email} entered "${STEP_LISTS[index]}"'s automation ${entries} times`);
+				});
+			}
+		}
+		for (const cartId of ['cart-1001', 'cart-1002', 'cart-1008']) {
+			const cart = SHOP_CARTS.find((c) => c.id === cartId)!;
+			expect(customFieldsOf(standIn, cart.email).ac_recovery_url === recoveryUrl(cartId), `${cart.email} lacks the cart's recovery link`);
+		}
+		const others = SHOP_CARTS.filter((c) => !(c.id in EXPECTED_STEPS));
+		const untouched = await db.query('SELECT id FROM abandoned_carts WHERE id = ANY($1) AND reminders_sent > 0', [others.map((c) => c.id)]);
+		expect(untouched.length === 0, `carts that must never be reminded record reminders: ${untouched.map((r) => r.id).join(', ')}`);
+		// The single-list checks (unsubscribed untouched, existing customer keeps list and permission, no contract violations).
+		assertReminderListState(standIn, shop.account, SHOP_CARTS.map((c) => ({ ...c, reachesList: false })));
+		return `3 runs (+0 h, +24 h, +72 h): Alice and Grace reached steps 1-3, Bob 1-2, one automation entry per list, Erin (unsubscribed) none; table tracks the steps`;
+	},
+};
