@@ -1,8 +1,11 @@
 /** Every end-to-end scenario, in the order the runner runs them on each n8n version. */
 import type { Scenario } from '../scenario';
+import { cartEventsWebhook } from './cart-events-webhook';
 import { credentialHttp, tokenExpiry } from './credential';
 import { editorConnect } from './editor';
+import { mysqlTemplateCli } from './mysql-cli';
 import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
+import { threeStepCli } from './three-step-cli';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook];
