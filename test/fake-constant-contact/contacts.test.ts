@@ -192,6 +192,8 @@ describe('contacts on the stand-in', () => {
 			expect(cc.fake.control.permissionChanges()).toEqual([
 				{ contactId: seeded.contact_id, email: email(1), from: 'unsubscribed', to: 'explicit', route: 'sign_up_form' },
 			]);
+			expect(cc.fake.control.consentViolations()).toEqual([expect.objectContaining({ kind: 'resubscribed', email: email(1) })]);
+			cc.fake.control.clearConsentViolations(); // caused on purpose: this test shows what the nodes must never do
 		});
 
 		it('requires at least one list membership', async () => {

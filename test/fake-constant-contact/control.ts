@@ -1,6 +1,7 @@
 /** The in-process control and inspection API, and the same operations over HTTP at /__control/<operation>. */
 import type { RefreshTokenMode, TokenResponse } from './oauth';
 import { DEFAULT_CLIENT_ID } from './oauth';
+import type { ConsentViolation } from './consent';
 import type { ContractViolation, Fault, FakeServer, RequestLogEntry } from './server';
 import {
 	ALL_INCLUDES,
@@ -38,6 +39,12 @@ export interface FakeConstantContactControl {
 	clearRequestLog(): void;
 	contractViolations(): ContractViolation[];
 	permissionChanges(): PermissionChange[];
+	/** Declares which shoppers gave explicit consent in the shop; sign_up_form for one without is a consent violation. */
+	declareConsent(shoppers: Array<{ email: string; explicit: boolean }>): void;
+	/** Re-subscribed unsubscribed contacts and sign-ups without declared consent, since the stand-in started (reset keeps them). */
+	consentViolations(): ConsentViolation[];
+	/** For a test that causes a violation on purpose, after asserting it; stop() fails on any left. */
+	clearConsentViolations(): void;
 	injectFaults(faults: Fault[]): void;
 	clearFaults(): void;
 	expireAllAccessTokens(): void;
@@ -123,6 +130,11 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 		},
 		contractViolations: () => plain(server.violations),
 		permissionChanges: () => plain(account.permissionLog),
+		declareConsent: (shoppers) => server.consentAudit.declare(shoppers),
+		consentViolations: () => plain(server.consentAudit.violations),
+		clearConsentViolations() {
+			server.consentAudit.violations.length = 0;
+		},
 		injectFaults: (faults) => server.injectFaults(faults),
 		clearFaults: () => server.clearFaults(),
 		expireAllAccessTokens: () => server.oauth.expireAllAccessTokens(),
@@ -141,6 +153,7 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 			server.violations.length = 0;
 			server.clearFaults();
 			server.resetQuota();
+			server.consentAudit.forgetDeclarations();
 			server.clockOffsetMs = 0;
 		},
 		advanceClock(ms) {
@@ -171,6 +184,8 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 			}
 			case 'automationEntries':
 				return control.automationEntries(a as { listId?: string; email?: string });
+			case 'declareConsent':
+				return control.declareConsent((Array.isArray(args) ? args : (a.shoppers as Array<{ email: string; explicit: boolean }>)) ?? []);
 			case 'issueTokens':
 			case 'registerApp':
 			case 'seedList':
@@ -182,6 +197,8 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 			case 'clearRequestLog':
 			case 'contractViolations':
 			case 'permissionChanges':
+			case 'consentViolations':
+			case 'clearConsentViolations':
 			case 'clearFaults':
 			case 'expireAllAccessTokens':
 			case 'resetQuota':

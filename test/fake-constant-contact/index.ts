@@ -5,6 +5,7 @@ import { FakeServer } from './server';
 import type { ReentryPolicy } from './state';
 
 export type { FakeConstantContactControl } from './control';
+export type { ConsentViolation } from './consent';
 export type { ContractViolation, Fault, RequestLogEntry } from './server';
 export type { AutomationEntry, PermissionChange, ReentryPolicy } from './state';
 export type { RefreshTokenMode, TokenResponse } from './oauth';
@@ -40,6 +41,7 @@ export interface FakeConstantContact {
 	control: FakeConstantContactControl;
 	/** 'official-spec' when request bodies are checked against the official swagger, else 'stand-in-schemas'. */
 	contractSource: 'official-spec' | 'stand-in-schemas';
+	/** Stops the server; rejects when consent violations are left (see control.consentViolations()). */
 	stop(): Promise<void>;
 }
 
@@ -67,6 +69,11 @@ export async function startFakeConstantContact(options: FakeConstantContactOptio
 		oauthBaseUrl: `${baseUrl}/oauth2/default/v1`,
 		control,
 		contractSource: contract.source,
-		stop: () => server.close(),
+		async stop() {
+			await server.close();
+			// Every suite stops its stand-in in afterAll: a consent violation anywhere in the suite fails it here.
+			const failure = server.consentAudit.failure();
+			if (failure) throw new Error(failure);
+		},
 	};
 }

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { ApiFailure, ConstantContactApi } from './api';
+import { ConsentAudit } from './consent';
 import type { ContractChecker } from './contract';
 import { OAuthServer, isOAuthError, splitScope } from './oauth';
 import { AccountState, ReentryPolicy } from './state';
@@ -69,6 +70,7 @@ export class FakeServer {
 	readonly api: ConstantContactApi;
 	readonly log: RequestLogEntry[] = [];
 	readonly violations: ContractViolation[] = [];
+	readonly consentAudit = new ConsentAudit();
 	private faults: Array<Fault & { remaining: number }> = [];
 	private readonly recentRequests = new Map<string, number[]>();
 	private readonly quotaUsed = new Map<string, { day: string; used: number }>();
@@ -86,6 +88,7 @@ export class FakeServer {
 		reentryPolicy: ReentryPolicy,
 	) {
 		this.account = new AccountState(() => new Date(this.now()).toISOString(), reentryPolicy);
+		this.account.onPermissionChange = (change) => this.consentAudit.permissionChanged(change, this.account.now());
 		this.oauth = new OAuthServer(() => this.now(), oauthOptions.refreshTokenMode, oauthOptions.accessTokenLifetimeSeconds);
 		this.api = new ConstantContactApi(this.account, {
 			schedule: (id, work) => this.runActivity(id, work),
@@ -248,6 +251,9 @@ export class FakeServer {
 		this.currentRequest = { method, path: url.pathname };
 		try {
 			const result = this.api.handle({ method, path, query: url.searchParams, body, rawBodyBytes: raw.length });
+			if (path === '/contacts/sign_up_form' && result.status < 300) {
+				this.consentAudit.signedUp(String((body as { email_address?: unknown }).email_address ?? ''), this.account.now());
+			}
 			return { status: result.status, body: result.body, clientId };
 		} catch (error) {
 			if (!(error instanceof ApiFailure)) throw error;

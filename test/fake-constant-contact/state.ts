@@ -129,6 +129,8 @@ export class AccountState {
 	readonly activities = new Map<string, ActivityRecord>();
 	readonly entries: AutomationEntry[] = [];
 	readonly permissionLog: PermissionChange[] = [];
+	/** Told about every permission change (the consent audit listens here; it outlives clear()). */
+	onPermissionChange: (change: PermissionChange) => void = () => undefined;
 	/** list_id|contact_id pairs that ever entered a list's automation, for the once-per-contact policy. */
 	private readonly everEntered = new Set<string>();
 
@@ -259,7 +261,9 @@ export class AccountState {
 		if (from === to) return;
 		contact.permission = to;
 		this.stampPermission(contact, to, source);
-		this.permissionLog.push({ contactId: contact.contact_id, email: contact.address, from, to, route });
+		const change = { contactId: contact.contact_id, email: contact.address, from, to, route };
+		this.permissionLog.push(change);
+		this.onPermissionChange(change);
 	}
 
 	private stampPermission(contact: ContactRecord, to: Permission, source: string): void {
