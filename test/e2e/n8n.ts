@@ -274,6 +274,32 @@ export class N8nInstance {
 		return child;
 	}
 
+	/**
+	 * `n8n worker` (queue mode) with its own task-broker and health ports and log file; resolved once its
+	 * readiness endpoint says it is connected and migrated.
+	 */
+	async startWorker(name: string, concurrency = 10, timeoutMs = 150_000): Promise<{ process: ChildProcess; logFile: string }> {
+		const [healthPort, brokerPort] = [await freePort(), await freePort()];
+		const logFile = join(this.userFolder, `n8n-${name}.log`);
+		const child = this.spawnProcess(['worker', `--concurrency=${concurrency}`], {
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_LOG_FILE_LOCATION: logFile,
+		});
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (child.exitCode !== null) throw new Error(`n8n worker ${name} exited with ${child.exitCode}; see ${logFile}`);
+			try {
+				if ((await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).status === 200) return { process: child, logFile };
+			} catch {
+				/* not listening yet */
+			}
+			if (Date.now() > deadline) throw new Error(`n8n worker ${name} not ready after ${timeoutMs / 1000} s; see ${logFile}`);
+			await delay(500);
+		}
+	}
+
 	/** Stops one process this instance started: SIGTERM to its group, SIGKILL after a grace period. */
 	async stopProcess(child: ChildProcess, graceMs = 15_000): Promise<void> {
 		if (child.exitCode !== null || child.signalCode !== null) return;

@@ -17,12 +17,15 @@ const ADMIN_USERS = ['postgres', 'root'];
 
 export const CARTS_SCHEMA_SQL = join(TEMPLATES_DIR, 'sql', 'abandoned_carts.postgres.sql');
 
+let adminUser: string | undefined;
+
 async function adminClient(): Promise<Client> {
 	let lastError: Error | undefined;
-	for (const user of ADMIN_USERS) {
+	for (const user of adminUser ? [adminUser] : ADMIN_USERS) {
 		const client = new Client({ ...ADMIN, user });
 		try {
 			await client.connect();
+			adminUser = user;
 			return client;
 		} catch (error) {
 			lastError = error as Error;
@@ -58,6 +61,17 @@ export class TestDatabase {
 		return (await this.client.query(sql, values)).rows as T[];
 	}
 
+	/** A query as the administering user, in this schema (n8n's own tables belong to that user in queue mode). */
+	async adminQuery<T extends Record<string, any> = Record<string, any>>(sql: string, values: unknown[] = []): Promise<T[]> {
+		const admin = await adminClient();
+		try {
+			await admin.query(`SET search_path TO ${this.name}`);
+			return (await admin.query(sql, values)).rows as T[];
+		} finally {
+			await admin.end();
+		}
+	}
+
 	/** n8n's Postgres credential for this schema's role. */
 	credential(id = 'e2ePostgresCarts1', name = 'Shop database (e2e)'): CredentialEntry {
 		return {
@@ -68,15 +82,18 @@ export class TestDatabase {
 		};
 	}
 
-	/** n8n's own database settings (queue mode): the same role and schema. */
+	/**
+	 * n8n's own database settings (queue mode): this schema, as the administering user. n8n's migrations hang
+	 * right after `CREATE SCHEMA IF NOT EXISTS` when run as a plain role (they create the uuid-ossp extension).
+	 */
 	n8nDatabaseEnv(): Record<string, string> {
 		return {
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: ADMIN.host,
 			DB_POSTGRESDB_PORT: String(ADMIN.port),
 			DB_POSTGRESDB_DATABASE: ADMIN.database,
-			DB_POSTGRESDB_USER: this.name,
-			DB_POSTGRESDB_PASSWORD: '',
+			DB_POSTGRESDB_USER: adminUser ?? ADMIN_USERS[0],
+			DB_POSTGRESDB_PASSWORD: 'trust-auth-ignores-this',
 			DB_POSTGRESDB_SCHEMA: this.name,
 		};
 	}

@@ -3,7 +3,7 @@
  * `n8n import:credentials`, used by n8n's own HTTP Request node; and n8n's refresh after the stand-in
  * expires every access token, with a rotating refresh token.
  */
-import type { FakeConstantContact } from '../../fake-constant-contact';
+import type { FakeConstantContact, FakeConstantContactOptions } from '../../fake-constant-contact';
 import { CREDENTIAL_TYPE, nodeOutputs, type N8nInstance } from '../n8n';
 import { authorizationCodeDance, credentialEntry, type TokenData } from '../oauth';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
@@ -19,8 +19,12 @@ export interface ConnectedN8n {
 }
 
 /** An n8n instance with a stand-in and a connected Constant Contact credential imported. */
-export async function connectedN8n(context: ScenarioContext, extraEnv: Record<string, string> = {}): Promise<ConnectedN8n> {
-	const [standIn, n8n] = await Promise.all([context.standIn({ requestsPerSecond: null }), context.n8n(extraEnv)]);
+export async function connectedN8n(
+	context: ScenarioContext,
+	extraEnv: Record<string, string> = {},
+	standInOptions: FakeConstantContactOptions = {},
+): Promise<ConnectedN8n> {
+	const [standIn, n8n] = await Promise.all([context.standIn(standInOptions), context.n8n(extraEnv)]);
 	const tokens = await authorizationCodeDance(standIn, `${n8n.baseUrl}/rest/oauth2-credential/callback`);
 	const entry = credentialEntry(standIn, tokens);
 	await n8n.importCredentials([entry]);

@@ -7,5 +7,6 @@ import { mysqlTemplateCli } from './mysql-cli';
 import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
+import { queueMode } from './queue';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook];
