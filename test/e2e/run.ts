@@ -54,8 +54,12 @@ async function runScenario(scenario: Scenario, context: ScenarioContext, keep: b
 		ok = false;
 		detail = (error as Error).message.replace(/\s+/g, ' ').slice(0, 1500);
 	}
-	const problems = await context.cleanUp(keep || !ok);
+	const { problems, failures } = await context.cleanUp(keep || !ok);
 	if (problems.length) log(`clean-up of ${scenario.name}: ${problems.join('; ')}`);
+	if (failures.length) {
+		detail = ok ? failures.join('; ') : `${detail}; ${failures.join('; ')}`;
+		ok = false;
+	}
 	if (!ok && context.userFolders.length) detail += ` [kept: ${context.userFolders.join(' ')}]`;
 	console.log(line(ok ? 'ok' : 'FAIL', detail));
 	return ok;

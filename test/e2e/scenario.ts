@@ -69,8 +69,13 @@ export class ScenarioContext {
 		return this.instances.map((i) => i.userFolder);
 	}
 
-	async cleanUp(keepFolders: boolean): Promise<string[]> {
+	/**
+	 * Stops everything the scenario started. Returns clean-up problems (logged) and failures: the stand-in's
+	 * stop() reports consent violations (re-subscribed contacts, sign-ups without consent), which fail the scenario.
+	 */
+	async cleanUp(keepFolders: boolean): Promise<{ problems: string[]; failures: string[] }> {
 		const problems: string[] = [];
+		const failures: string[] = [];
 		for (const instance of this.instances) {
 			await instance.stopAll().catch((e: Error) => problems.push(`stopping n8n: ${e.message}`));
 		}
@@ -81,9 +86,9 @@ export class ScenarioContext {
 				problems.push((e as Error).message);
 			}
 		}
-		for (const standIn of this.standIns) await standIn.stop().catch((e: Error) => problems.push(`stopping stand-in: ${e.message}`));
-		if (!keepFolders) for (const instance of this.instances) rmSync(instance.userFolder, { recursive: true, force: true });
-		return problems;
+		for (const standIn of this.standIns) await standIn.stop().catch((e: Error) => failures.push(`stand-in: ${e.message}`));
+		if (!keepFolders && failures.length === 0) for (const instance of this.instances) rmSync(instance.userFolder, { recursive: true, force: true });
+		return { problems, failures };
 	}
 }
 
