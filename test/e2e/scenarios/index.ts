@@ -8,5 +8,6 @@ import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
+import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
