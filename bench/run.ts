@@ -2,10 +2,11 @@
  * `npm run bench`: the four benchmarks of issue 8 in one run, a table on stdout, bench/results.json and
  * bench/RESULTS.md. `npm run bench -- --smoke`: every part at small sizes (a couple of minutes, for CI); it
  * writes .cache/bench/results-smoke.json and leaves the committed figures alone.
- * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only).
+ * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only);
+ * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -63,8 +64,24 @@ function microBenchmark(): string[] {
 	return output.split('\n').filter((line) => line.trim() !== '');
 }
 
+const RESULTS_JSON = join(__dirname, 'results.json');
+const RESULTS_MD = join(__dirname, 'RESULTS.md');
+
+function writeResultsMarkdown(results: Results): void {
+	const micro = results.microBenchmark?.length
+		? `\n\n### Decision logic alone (bench/filter-decide.ts, run by the same command)\n\n\`\`\`\n${results.microBenchmark.join('\n')}\n\`\`\``
+		: '';
+	const markdown = `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts); raw figures in bench/results.json.\n\n${machineLine(results)}\n\n${tables(results)}${micro}\n\n${FINDINGS}\n\n${METHOD_NOTES}\n`;
+	writeFileSync(RESULTS_MD, markdown);
+}
+
 async function main(): Promise<number> {
 	const argv = process.argv.slice(2);
+	if (argv.includes('--report')) {
+		writeResultsMarkdown(JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Results);
+		progress('bench/RESULTS.md rewritten from bench/results.json');
+		return 0;
+	}
 	const mode = argv.includes('--smoke') ? 'smoke' : 'full';
 	const onlyArg = argv.find((a) => a.startsWith('--only='));
 	const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
@@ -128,12 +145,8 @@ async function main(): Promise<number> {
 		writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 		progress(`figures in ${file}; bench/results.json and bench/RESULTS.md left alone`);
 	} else {
-		writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-		const micro = results.microBenchmark?.length
-			? `\n\n### Decision logic alone (bench/filter-decide.ts, run by the same command)\n\n\`\`\`\n${results.microBenchmark.join('\n')}\n\`\`\``
-			: '';
-		const markdown = `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts); raw figures in bench/results.json.\n\n${machineLine(results)}\n\n${body}${micro}\n\n${FINDINGS}\n\n${METHOD_NOTES}\n`;
-		writeFileSync(join(__dirname, 'RESULTS.md'), markdown);
+		writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
+		writeResultsMarkdown(results);
 		progress('bench/results.json and bench/RESULTS.md written');
 	}
 	return results.errors.length ? 1 : 0;
