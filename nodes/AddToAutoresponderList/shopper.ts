@@ -1,4 +1,5 @@
 /** A shopper as the node receives it: validated email, consent, names and cart values ready for Constant Contact. */
+import { emailProblem } from '../ConstantContact/email';
 import {
 	MAX_CUSTOM_FIELD_LABEL_LENGTH,
 	MAX_CUSTOM_FIELD_VALUE_LENGTH,
@@ -38,9 +39,6 @@ export class ShopperInputError extends Error {
 	}
 }
 
-// Deliberately permissive (Constant Contact does its own checks): one @, no spaces, a dot in the domain.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-
 /** Returns the trimmed email, or the reason it cannot be used. */
 export function checkEmail(value: unknown): { email: string } | { problem: string } {
 	const email = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
@@ -48,7 +46,9 @@ export function checkEmail(value: unknown): { email: string } | { problem: strin
 	if (email.length > MAX_EMAIL_LENGTH) {
 		return { problem: `The email address is longer than Constant Contact's ${MAX_EMAIL_LENGTH} characters.` };
 	}
-	if (!EMAIL_PATTERN.test(email)) return { problem: `"${email}" is not a valid email address.` };
+	// The filter's rules: an address it skips as invalid_email is never created here either.
+	const problem = emailProblem(email);
+	if (problem) return { problem: `The email address ${JSON.stringify(email)} ${problem}.` };
 	return { email };
 }
 
