@@ -44,6 +44,10 @@ export interface WorkflowOptions {
 	requestTimeout?: number;
 	/** 'errorOutput' (failed items to the error output) or 'stop' (n8n's default: the run stops at the first failure). */
 	onError?: 'errorOutput' | 'stop';
+	/** Decide's options, e.g. { evaluateAt }. */
+	filterOptions?: IDataObject;
+	/** Custom fields beyond ac_cart_id, label -> expression. */
+	extraCartFields?: Record<string, string>;
 }
 
 /** Decide (one step after 1 h) -> Add (cart id in a custom field) -> Mark; the Add node's error output goes nowhere. */
@@ -62,7 +66,13 @@ export function reminderWorkflow(options: WorkflowOptions = {}): WorkflowJson {
 			email: '={{ $json.email }}',
 			firstName: '={{ $json.first_name }}',
 			consent: '={{ $json.marketing_consent }}',
-			cartFields: { field: [{ label: 'ac_cart_id', value: '={{ $json.id }}' }] },
+			lastName: '={{ $json.last_name }}',
+			cartFields: {
+				field: [
+					{ label: 'ac_cart_id', value: '={{ $json.id }}' },
+					...Object.entries(options.extraCartFields ?? {}).map(([label, value]) => ({ label, value })),
+				],
+			},
 			options: addOptions,
 		},
 		credentials: { [CREDENTIAL]: { id: 'cc-reliability', name: 'Constant Contact (stand-in)' } },
@@ -78,7 +88,7 @@ export function reminderWorkflow(options: WorkflowOptions = {}): WorkflowJson {
 				type: `${PACKAGE}.abandonedCartFilter`,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { operation: 'decide', memoryMode: 'n8n', inactivityMinutes: 60, steps: '1h', giveUpAfter: '7d', consentMode: 'optedIn', fields: {}, options: {} },
+				parameters: { operation: 'decide', memoryMode: 'n8n', inactivityMinutes: 60, steps: '1h', giveUpAfter: '7d', consentMode: 'optedIn', fields: {}, options: options.filterOptions ?? {} },
 			},
 			add,
 			{
