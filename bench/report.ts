@@ -86,9 +86,18 @@ export function evaluateTargets(r: Results): Target[] {
 	const memory = r.reminderMemory;
 	targets.push({
 		target: `one filter run with ${count(FULL.memoryEntries)} remembered entries under 2 s`,
-		figure: memory ? `slowest of ${memory.runs.length} runs ${seconds(memory.slowestRunMs)} (${count(memory.carts)} carts, ${count(memory.entries)} entries)${sized(memory.entries >= FULL.memoryEntries)}` : 'n/a',
+		figure: memory
+			? `slowest of ${memory.runs.length} executions ${seconds(memory.slowestRunMs)} (${count(memory.carts)} carts, ${count(memory.entries)} entries); ${seconds(memory.slowestWithLoadAndSaveMs)} with n8n loading and saving the static data${sized(memory.entries >= FULL.memoryEntries)}`
+			: 'n/a',
 		met: memory ? memory.slowestRunMs < 2000 : null,
 	});
+	if (memory) {
+		targets.push({
+			target: 'the same, counting what n8n does around each execution with the static data (load it, save it)',
+			figure: `${seconds(memory.slowestWithLoadAndSaveMs)}${sized(memory.entries >= FULL.memoryEntries)}`,
+			met: memory.slowestWithLoadAndSaveMs < 2000,
+		});
+	}
 	const template = r.postgresTemplate;
 	targets.push({
 		target: `PostgreSQL template over ${count(FULL.templateCarts)} carts under 60 s (trigger to last contact on the list)`,
@@ -174,8 +183,9 @@ export function tables(r: Results): string {
 					['remembered (cart, step) entries', `${count(m.entries)} (${count(m.remembered.emails)} shopper entries alongside)`],
 					['heap per remembered entry', `${count(m.heapBytesPerEntry)} bytes (${mib(m.heapBytes)} in all)`],
 					['static-data JSON per entry (what n8n stores)', `${count(m.jsonBytesPerEntry)} bytes (${mib(m.jsonBytes)} in all)`],
-					[`one Decide run over ${count(m.carts)} carts through WorkflowExecute`, m.runs.map((run) => `${Math.round(run.ms)} ms (node ${run.nodeMs} ms)`).join(', ')],
-					['n8n saving / loading that static data (JSON.stringify / JSON.parse)', `${Math.round(m.stringifyMs)} ms / ${Math.round(m.parseMs)} ms`],
+					[`one Decide run over ${count(m.carts)} carts through WorkflowExecute (of which the node itself)`, m.runs.map((run) => `${Math.round(run.ms)} ms (${run.nodeMs} ms)`).join(', ')],
+					['around each run, n8n loading the static data (JSON.parse) / saving it (JSON.stringify)', m.runs.map((run) => `${Math.round(run.loadMs)} / ${Math.round(run.saveMs)} ms`).join(', ')],
+					['slowest run with load and save', seconds(m.slowestWithLoadAndSaveMs)],
 					['peak RSS of the process', mib(m.peakRss)],
 				],
 			),

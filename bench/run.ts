@@ -4,6 +4,8 @@
  * writes .cache/bench/results-smoke.json and leaves the committed figures alone.
  * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only);
  * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts).
+ * BENCH_CPU_PROFILE=<folder>: CPU profiles of every measured run of parts 1 and 3 (.cpuprofile files there, and the
+ * top functions by self time in the results).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -8,6 +8,7 @@ import { generateCarts } from '../carts';
 import { filterWorkflow, stockWorkflow } from '../workflows';
 import { executeWorkflow, startTaskRunner, stopTaskRunner, taskRunnerPid } from './engine';
 import { peakRss, report } from './measure';
+import { profiled } from './profile';
 
 const WARM_UP_CARTS = 2_000;
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
 		const carts = generateCarts(count, now);
 		const rssBefore = process.memoryUsage().rss;
 		const started = process.hrtime.bigint();
-		const execution = await run(workflow, carts);
+		const { result: execution, hotspots } = await profiled(`${variant}-${count}`, () => run(workflow, carts));
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
 		report({
 			variant,
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
 			rssBeforeRun: rssBefore,
 			peakRss: peakRss(),
 			runnerPeakRss: variant === 'stock' ? peakRss(taskRunnerPid() ?? -1) : undefined,
+			hotspots,
 		});
 	} finally {
 		await stopTaskRunner();

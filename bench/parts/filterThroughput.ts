@@ -3,6 +3,7 @@
  * (b) If (abandonment conditions as expressions) + Code (routing, in n8n's task runner). Every measured run is
  * its own process on the provisioned n8n 2.41.1; runs alternate a, b, b, a, ... so drift hits both alike.
  */
+import type { Hotspot } from '../host/profile';
 import { runChild } from '../host/spawn';
 import { median, progress } from '../stats';
 
@@ -16,6 +17,7 @@ export interface ChildRun {
 	rssBeforeRun: number;
 	peakRss?: number;
 	runnerPeakRss?: number;
+	hotspots?: Hotspot[];
 }
 
 export interface VariantFigures {
@@ -26,6 +28,8 @@ export interface VariantFigures {
 	peakRss: number;
 	runnerPeakRss?: number;
 	routed: Record<string, number[]>;
+	/** Top functions by self time of the first run, when profiled (BENCH_CPU_PROFILE). */
+	hotspots?: Hotspot[];
 }
 
 export interface FilterThroughput {
@@ -47,6 +51,7 @@ function figures(runs: ChildRun[]): VariantFigures {
 		peakRss: Math.max(...runs.map((r) => r.peakRss ?? 0)),
 		runnerPeakRss: runnerPeaks.length ? Math.max(...runnerPeaks) : undefined,
 		routed: runs[0].routed,
+		hotspots: runs[0].hotspots,
 	};
 }
 

@@ -128,7 +128,9 @@ export async function postgresTemplateRun(carts: number): Promise<TemplateRun> {
 			nodeMs,
 		};
 	} finally {
-		const problems = await context.cleanUp(false);
+		const { problems, failures } = await context.cleanUp(false);
 		if (problems.length) progress(`PostgreSQL template clean-up: ${problems.join('; ')}`);
+		// eslint-disable-next-line no-unsafe-finally
+		if (failures.length) throw new Error(`the stand-in reports: ${failures.join('; ')}`);
 	}
 }
