@@ -14,6 +14,8 @@ export interface Machine {
 	n8n: string;
 	loadAverageAtStart: number[];
 	loadAverageAtEnd?: number[];
+	/** The 1-minute load average as each part finished (the bench itself uses one to two cores). */
+	loadAfterPart?: Array<{ part: string; loadAverage1m: number }>;
 }
 
 export interface Results {
@@ -226,5 +228,6 @@ export function machineLine(r: Results): string {
 		`- Machine: ${m.cpus} CPUs (\`nproc\`), ${m.cpuModel}, ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB memory`,
 		`- Node: ${m.node} (bench driver, harness parts 2a) and ${m.benchChildNode} (children on the provisioned n8n ${m.n8n}: parts 1, 2b, 3; real n8n: part 4)`,
 		`- Load average (1, 5, 15 min) at start: ${load(m.loadAverageAtStart)}; at end: ${load(m.loadAverageAtEnd)}. Other engineers' test runs share the 2 cores.`,
+		`- 1-minute load as each part finished: ${(m.loadAfterPart ?? []).map((p) => `${p.part} ${p.loadAverage1m.toFixed(2)}`).join("; ") || 'n/a'}`,
 	].join('\n');
 }

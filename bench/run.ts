@@ -50,6 +50,14 @@ const SIZES = {
 async function part<T>(results: Results, name: string, work: () => Promise<T>): Promise<T | undefined> {
 	try {
 		return await work();
+	} finally {
+		results.machine.loadAfterPart = [...(results.machine.loadAfterPart ?? []), { part: name, loadAverage1m: loadavg()[0] }];
+	}
+}
+
+async function guarded<T>(results: Results, name: string, work: () => Promise<T>): Promise<T | undefined> {
+	try {
+		return await part(results, name, work);
 	} catch (error) {
 		const message = (error as Error).message;
 		progress(`${name} failed: ${message}`);
@@ -112,26 +120,26 @@ async function main(): Promise<number> {
 
 	if (wanted('1')) {
 		for (const carts of sizes.throughputCarts) {
-			const figures = await part(results, `1. filter throughput (${carts} carts)`, () => filterThroughput(carts, sizes.throughputRuns));
+			const figures = await guarded(results, `1. filter throughput (${carts} carts)`, () => filterThroughput(carts, sizes.throughputRuns));
 			if (figures) results.filterThroughput.push(figures);
 		}
 	}
 	if (wanted('2')) {
-		const bulk = await part(results, '2a. bulk Add to Autoresponder List', () => bulkAdd(sizes.contactsCarts));
-		const bulkMature = await part(results, '2a. bulk Add to Autoresponder List, account with contacts', () =>
+		const bulk = await guarded(results, '2a. bulk Add to Autoresponder List', () => bulkAdd(sizes.contactsCarts));
+		const bulkMature = await guarded(results, '2a. bulk Add to Autoresponder List, account with contacts', () =>
 			bulkAdd(sizes.contactsCarts, sizes.matureAccount),
 		);
-		const naive = await part(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
+		const naive = await guarded(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
 		results.contacts = { bulk, bulkMature, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
-		results.reminderMemory = await part(results, '3. reminder memory', () =>
+		results.reminderMemory = await guarded(results, '3. reminder memory', () =>
 			reminderMemory(sizes.memoryEntries, sizes.memoryCarts, sizes.memoryRuns),
 		);
-		if (mode === 'full') results.microBenchmark = await part(results, '3. filter-decide micro-benchmark', async () => microBenchmark());
+		if (mode === 'full') results.microBenchmark = await guarded(results, '3. filter-decide micro-benchmark', async () => microBenchmark());
 	}
 	if (wanted('4')) {
-		results.postgresTemplate = await part(results, '4. PostgreSQL template in n8n 2.41.1', () => postgresTemplateRun(sizes.templateCarts));
+		results.postgresTemplate = await guarded(results, '4. PostgreSQL template in n8n 2.41.1', () => postgresTemplateRun(sizes.templateCarts));
 	}
 
 	results.machine.loadAverageAtEnd = loadavg();
