@@ -10,6 +10,7 @@ import {
 	MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT,
 } from '../ConstantContact/limits';
 import type { Activity, Contact, ContactCustomFieldValue, JsonImportContact } from '../ConstantContact/types';
+import { unchangedContact } from './contactUpdate';
 import { resolveCustomFields } from './customFields';
 import { decide, type AddPolicy, type ConsentPolicy, type Decision, type RepeatPolicy } from './decide';
 import { writeListEntry } from './reentry';
@@ -212,19 +213,9 @@ async function addOne(run: Run, shopper: Shopper, mayRetryConflict: boolean): Pr
 		const lists = new Set(existing.list_memberships ?? []);
 		if (decision.action === 'rejoin') lists.delete(settings.listId);
 		await api.updateContact(existing.contact_id, {
-			email_address: {
-				address: existing.email_address?.address ?? shopper.email,
-				// Sent back unchanged: a PUT must never change a contact's permission.
-				permission_to_send: existing.email_address?.permission_to_send,
-			},
+			...unchangedContact(existing, shopper.email),
 			first_name: shopper.firstName ?? existing.first_name,
 			last_name: shopper.lastName ?? existing.last_name,
-			job_title: existing.job_title,
-			company_name: existing.company_name,
-			birthday_month: existing.birthday_month,
-			birthday_day: existing.birthday_day,
-			anniversary: existing.anniversary,
-			update_source: 'Account',
 			list_memberships: joins ? [...lists, settings.listId] : undefined,
 			custom_fields: written.customFields.length ? written.customFields : undefined,
 		});

@@ -11,6 +11,15 @@ import {
 export const removeContactProperties: INodeProperties[] = [
 	...listAndEmail('removeContact'),
 	optionsCollection('removeContact', [
+		{
+			displayName: 'Clear Cart Fields',
+			name: 'clearCartFields',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. ac_recovery_url, ac_cart_total, ac_item_count',
+			description:
+				'Custom fields (labels, comma-separated) to empty for each shopper taken off the list, so the recovered cart\'s details do not stay in Constant Contact',
+		},
 		keepInputFieldsOption,
 		requestTimeoutOption,
 	]),

@@ -11,6 +11,7 @@ import { groupByList, invalidInput, readListReference, type ListGroup } from './
 import { toOutput } from './output';
 
 interface RemoveOptions {
+	clearCartFields?: string;
 	keepInputFields?: boolean;
 	requestTimeout?: number;
 }
@@ -18,6 +19,10 @@ interface RemoveOptions {
 export async function removeContact(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as RemoveOptions;
+	const clearFieldLabels = String(options.clearCartFields ?? '')
+		.split(',')
+		.map((label) => label.trim())
+		.filter((label) => label !== '');
 	const results: ItemResult[] = [];
 	const groups = new Map<string, ListGroup<Removal>>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -38,7 +43,7 @@ export async function removeContact(this: IExecuteFunctions): Promise<INodeExecu
 		for (const { reference, members } of groups.values()) {
 			const list = await attempt(resolveList(api, reference, false));
 			const outcomes = list.ok
-				? await removeShoppersFromList(api, members, list.value.list_id)
+				? await removeShoppersFromList(api, members, list.value.list_id, clearFieldLabels)
 				: members.map((removal) => itemResult(removal.index, removal.email, null, 'failed', { error: list.error }));
 			for (const outcome of outcomes) results[outcome.index] = outcome;
 		}
