@@ -239,8 +239,11 @@ export class RememberedReminders implements MemoryView {
 		return `${name}|${cartId}|${sequence}|${step}`;
 	}
 
-	/** Erases shoppers (privacy requests): their email entry and every cart that carried their address. */
-	forgetEmails(emails: string[]): Map<string, number> {
+	/**
+	 * Erases shoppers (privacy requests): their email entry and every cart that carried their address. `onCart` hears
+	 * of each erased cart, so the caller can erase what it keeps elsewhere about it (n8n's deduplication store).
+	 */
+	forgetEmails(emails: string[], onCart?: (cartId: string, stepsSent: number, sequence: number) => void): Map<string, number> {
 		const byKey = new Map<string, string>();
 		for (const email of emails) byKey.set(this.hashed(email.trim().toLowerCase()), email);
 		const forgotten = new Map<string, number>(emails.map((e) => [e, 0]));
@@ -251,6 +254,8 @@ export class RememberedReminders implements MemoryView {
 				if (typeof value !== 'string') continue;
 				const email = byKey.get(value.slice(value.lastIndexOf('|') + 1));
 				if (email === undefined) continue;
+				const [steps, , sequence] = value.split('|');
+				onCart?.(key.slice(2), Number(steps) || 0, Number(sequence) || 0);
 				delete g.carts[key];
 				g.cartCount--;
 				forgotten.set(email, (forgotten.get(email) ?? 0) + 1);

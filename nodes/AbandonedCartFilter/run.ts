@@ -369,7 +369,23 @@ export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
 		const value = ctx.getNodeParameter('forgetEmail', i, '');
 		emails.push(typeof value === 'string' ? value.trim().toLowerCase() : '');
 	}
-	const forgotten = memory.forgetEmails(emails.filter((e) => e !== ''));
+	const reminderKeys: string[] = [];
+	const forgotten = memory.forgetEmails(
+		emails.filter((e) => e !== ''),
+		(cartId, stepsSent, sequence) => {
+			for (let step = 1; step <= stepsSent; step++) reminderKeys.push(RememberedReminders.reminderKey(memoryName, cartId, sequence, step));
+		},
+	);
+	// Mark Reminders Sent also wrote these carts' keys to n8n's deduplication store; left there, Decide would learn
+	// the erased carts (and the shopper's address hash) again from them.
+	const helpers = deduplication(ctx);
+	if (reminderKeys.length > 0 && typeof helpers.removeProcessed === 'function') {
+		try {
+			await helpers.removeProcessed(reminderKeys, 'workflow', { mode: 'entries' });
+		} catch (error) {
+			warn(ctx, 'could not erase the shopper\'s carts from n8n\'s deduplication store', error);
+		}
+	}
 	const out: INodeExecutionData[] = items.map((item, i) => {
 		const email = emails[i];
 		const reason: MarkReason = email === '' ? 'missing_email' : 'forgotten';
