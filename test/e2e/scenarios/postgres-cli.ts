@@ -3,6 +3,7 @@
  * Postgres node reads and updates them, the package's nodes decide and put shoppers on the stand-in's list.
  * A second run sends nothing again (the reminder memory persists across CLI executions).
  */
+import type { FakeConstantContactOptions } from '../../fake-constant-contact';
 import { seedConstantContact, seedShopDatabase, assertReminderListState, assertReminderRows, SHOP_CARTS } from '../carts';
 import { nodeOutputs, type N8nInstance, type WorkflowJson } from '../n8n';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
@@ -17,8 +18,12 @@ export function postgresTemplate(id: string, credentials: Parameters<typeof useC
 	return { ...useCredentials(template(POSTGRES_TEMPLATE), credentials), id };
 }
 
-export async function shopWithConnectedN8n(context: ScenarioContext, extraEnv: Record<string, string> = {}) {
-	const [connected, db] = await Promise.all([connectedN8n(context, extraEnv), context.database()]);
+export async function shopWithConnectedN8n(
+	context: ScenarioContext,
+	extraEnv: Record<string, string> = {},
+	standInOptions?: FakeConstantContactOptions,
+) {
+	const [connected, db] = await Promise.all([connectedN8n(context, extraEnv, standInOptions), context.database()]);
 	const postgres = db.credential();
 	await connected.n8n.importCredentials([postgres]);
 	await seedShopDatabase(db);
