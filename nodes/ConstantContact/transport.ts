@@ -29,7 +29,12 @@ const NETWORK_CODES = new Set([
 
 interface ErrorLike {
 	message?: string;
+	/** n8n 1.x's NodeApiError: the original messages behind its own sentence. */
+	messages?: unknown;
 	code?: unknown;
+	/** n8n's NodeApiError: the HTTP status, or a network code such as ECONNRESET. */
+	httpCode?: unknown;
+	context?: { data?: unknown };
 	cause?: unknown;
 	response?: { status?: unknown; data?: unknown; headers?: Record<string, unknown> };
 }
@@ -52,13 +57,18 @@ export function normaliseN8nError(error: unknown): TransportOutcome {
 		};
 	}
 	for (const link of chain) {
-		const code = typeof link.code === 'string' ? link.code : '';
-		if (code === 'ECONNABORTED' && /timeout/i.test(link.message ?? '')) return { kind: 'network', code: 'TIMEOUT' };
-		if (NETWORK_CODES.has(code)) return { kind: 'network', code };
-		if (/timeout of \d+ms exceeded|socket hang up|terminated/i.test(link.message ?? '')) {
-			return { kind: 'network', code: /timeout/i.test(link.message ?? '') ? 'TIMEOUT' : 'ECONNRESET' };
+		const text = [link.message ?? '', ...(Array.isArray(link.messages) ? link.messages.map(String) : [])].join(' ');
+		for (const code of [link.code, link.httpCode].filter((c): c is string => typeof c === 'string')) {
+			if (code === 'ECONNABORTED' && /timeout/i.test(text)) return { kind: 'network', code: 'TIMEOUT' };
+			if (NETWORK_CODES.has(code)) return { kind: 'network', code };
+		}
+		if (/timeout of \d+ms exceeded|socket hang up|terminated/i.test(text)) {
+			return { kind: 'network', code: /timeout/i.test(text) ? 'TIMEOUT' : 'ECONNRESET' };
 		}
 	}
+	// n8n 1.x keeps neither the response nor the cause on its NodeApiError: only the status, and an object body.
+	const coded = chain.find((link) => typeof link.httpCode === 'string' && /^[1-5]\d\d$/.test(link.httpCode));
+	if (coded) return { kind: 'response', status: Number(coded.httpCode), body: coded.context?.data };
 	const message = chain.find((link) => link.message)?.message ?? 'the request failed';
 	return { kind: 'failure', message };
 }
