@@ -9,6 +9,7 @@
  *
  *   npm run demo               interactive: leaves n8n running
  *   npm run demo -- --once     prints the table and exits 0 (CI)
+ *   E2E_TARBALL=<file.tgz>     installs that package instead of building and packing the tree
  *
  * With CC_CLIENT_ID and CC_CLIENT_SECRET set (a real Constant Contact app whose redirect URI is
  * http://localhost:<port>/rest/oauth2-credential/callback), no stand-in is started and no carts are sent: n8n gets
@@ -69,8 +70,8 @@ async function main(): Promise<number> {
 
 	say(`provisioning n8n ${DEMO_VERSION} (first time: several minutes; cached in .cache/ after that)`);
 	const installation = await provisionN8n(DEMO_VERSION);
-	say('building and packing the package (npm run build && npm pack)');
-	const tarball = await buildAndPack();
+	if (!process.env.E2E_TARBALL) say('building and packing the package (npm run build && npm pack)');
+	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
 	const context = new ScenarioContext(installation, tarball, 'demo');
 	let stopping = false;
 	const cleanUp = async () => {
