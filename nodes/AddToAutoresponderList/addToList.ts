@@ -33,10 +33,10 @@ export interface AddSettings {
 
 const CONTACT_INCLUDE = ['custom_fields', 'list_memberships'] as const;
 
-/** Errors after which every further request would fail the same way. */
+/** Errors after which every further request would fail the same way (a 429 that outlasted every retry included). */
 function stopsTheRun(error: unknown): boolean {
 	const kind = (error as ConstantContactError).kind;
-	return kind === 'quota' || kind === 'auth';
+	return kind === 'quota' || kind === 'auth' || kind === 'throttled';
 }
 
 interface Run {

@@ -73,7 +73,10 @@ export function translateApiError(action: string, status: number, body: unknown,
 	} else if (status === 429) {
 		sentence = keys.includes('throttled')
 			? `Constant Contact kept refusing requests because this Constant Contact app sent more than 4 per second (other workflows or apps may share it); gave up after ${attempts} attempts. Try again in a minute`
-			: `Constant Contact is not accepting more work right now (for example more than 1,000 bulk activities are queued); gave up after ${attempts} attempts. Try again later`;
+			: keys.length === 0
+				? // n8n 1.x passes on no body, so throttling and the daily quota look alike
+					`Constant Contact kept answering "too many requests" (HTTP 429); gave up after ${attempts} attempts. Either the daily limit of ${REQUESTS_PER_DAY.toLocaleString('en-US')} requests is used up (it resets at 00:00 UTC) or other workflows or apps share this app's 4 requests per second. Try again later`
+				: `Constant Contact is not accepting more work right now (for example more than 1,000 bulk activities are queued); gave up after ${attempts} attempts. Try again later`;
 		kind = 'throttled';
 	} else if (status >= 500) {
 		sentence = `Constant Contact had a problem on its side (HTTP ${status}) and still failed after ${attempts} attempts. Try again later`;
