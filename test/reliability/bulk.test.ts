@@ -43,11 +43,6 @@ const cases: Case[] = [
 		workflow: bulk,
 		inject: (cc) => cc.control.injectFaults([{ kind: 'status', status: 401, match: IMPORT }]),
 	},
-	{
-		kind: 'bulk: HTTP 500 then 503 on the import',
-		workflow: bulk,
-		inject: (cc) => cc.control.injectFaults([{ kind: 'status', status: 500, match: IMPORT }, { kind: 'status', status: 503, match: IMPORT }]),
-	},
 ];
 
 faultMatrix({

@@ -13,11 +13,11 @@ const cases: Case[] = [
 		inject: (cc) => cc.control.injectFaults([{ kind: 'throttled', count: 2 }]),
 	},
 	{
-		kind: '429 quota_exceeded mid-batch (after 3 sign-ups), error output',
+		kind: '429 quota_exceeded mid-batch (after 2 sign-ups), error output',
 		inject: (cc) => cc.control.injectFaults([{ kind: 'quota_exceeded', count: 1, match: PUT_CONTACT }]),
 	},
 	{
-		kind: '429 quota_exceeded mid-batch (after 3 sign-ups), no error output: n8n stops the run',
+		kind: '429 quota_exceeded mid-batch (after 2 sign-ups), no error output: n8n stops the run',
 		workflow: { onError: 'stop' },
 		inject: (cc) => cc.control.injectFaults([{ kind: 'quota_exceeded', count: 1, match: PUT_CONTACT }]),
 	},
@@ -43,7 +43,7 @@ const cases: Case[] = [
 		inject: (cc) => cc.control.injectFaults([{ kind: 'hang', ms: 1500, count: 1, match: SIGN_UP }, { kind: 'hang', ms: 1500, count: 1, match: PUT_CONTACT }]),
 	},
 	{
-		kind: '401 mid-batch (PUT of the existing customer after 3 sign-ups; n8n refreshes the rotating token)',
+		kind: '401 mid-batch (PUT of the existing customer after 2 sign-ups; n8n refreshes the rotating token)',
 		inject: (cc) => cc.control.injectFaults([{ kind: 'status', status: 401, count: 1, match: PUT_CONTACT }]),
 	},
 ];
@@ -53,5 +53,5 @@ faultMatrix({
 	table: 'faults',
 	testFile: 'test/reliability/faults.test.ts',
 	cases,
-	shop: { newShoppers: 3 },
+	shop: { newShoppers: 2 },
 });

@@ -11,7 +11,7 @@ import { syncTable, TableRecorder } from './report';
 import { observe, type Shop } from './shop';
 
 const TEST = 'test/reliability/fuzz.test.ts';
-const RUNS = 10;
+const RUNS = 8;
 const KIND = `random fault schedules (${RUNS} per run: 0-3 faults of every kind on random endpoints, 1-2 new shoppers with or without the awkward ones, one by one or bulk)`;
 const recorder = new TableRecorder('fuzz', [KIND]);
 
