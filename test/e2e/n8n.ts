@@ -5,7 +5,7 @@
  * task runners n8n spawns go with it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -61,6 +61,33 @@ export interface WorkflowJson {
 }
 
 let instanceCounter = 0;
+const installedNodes = new Map<string, Promise<string>>();
+
+/**
+ * Installs the tarball once per process the way users install a community package by hand, into a
+ * `.n8n/nodes` folder of its own; every instance then gets a copy of that folder (npm takes seconds per install).
+ */
+function installedNodesFolder(tarball: string): Promise<string> {
+	let installing = installedNodes.get(tarball);
+	if (!installing) {
+		installing = (async () => {
+			const root = join(tarball.replace(/\.tgz$/, ''), `installed-${process.pid}`);
+			const nodesDir = join(root, '.n8n', 'nodes');
+			rmSync(root, { recursive: true, force: true });
+			mkdirSync(nodesDir, { recursive: true });
+			// Without a package.json here npm would install into the nearest parent folder that has one.
+			writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+			// --omit=peer: otherwise npm also installs the peer n8n-workflow (~1,000 packages) and fails.
+			await run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', '--no-package-lock', tarball], {
+				cwd: nodesDir,
+				logFile: join(root, 'npm-install.log'),
+			});
+			return nodesDir;
+		})();
+		installedNodes.set(tarball, installing);
+	}
+	return installing;
+}
 
 export class N8nInstance {
 	readonly userFolder: string;
@@ -117,14 +144,7 @@ export class N8nInstance {
 			TZ: 'UTC',
 			...this.extraEnv,
 		};
-		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		// Without a package.json here npm would install into the nearest parent folder that has one.
-		writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
-		// --omit=peer: otherwise npm also installs the peer n8n-workflow (~1,000 packages) and fails.
-		await run('npm', ['install', '--omit=peer', '--no-audit', '--no-fund', '--no-package-lock', tarball], {
-			cwd: nodesDir,
-			logFile: this.logFile,
-		});
+		cpSync(await installedNodesFolder(tarball), join(this.userFolder, '.n8n', 'nodes'), { recursive: true });
 	}
 
 	/** The process environment for a command, with optional per-process overrides. */

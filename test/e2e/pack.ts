@@ -1,19 +1,40 @@
 /** Builds and packs the package once per run, exactly what `npm publish` would ship. */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CACHE_DIR, LOG_DIR, REPO_ROOT, log, run } from './provision';
 
+const PACK_ROOT = join(CACHE_DIR, 'e2e-pack');
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * `npm run build && npm pack` into a folder of this process (`.cache/e2e-pack/<pid>/`): an e2e run, the demo and
+ * a colleague's run may overlap, and none may delete the tarball another is installing. Folders of ended
+ * processes are removed.
+ */
 export async function buildAndPack(): Promise<string> {
-	const logFile = join(LOG_DIR, 'pack.log');
-	const destination = join(CACHE_DIR, 'e2e-pack');
-	rmSync(destination, { recursive: true, force: true });
+	mkdirSync(PACK_ROOT, { recursive: true });
+	for (const entry of readdirSync(PACK_ROOT)) {
+		const pid = Number(entry);
+		if (!Number.isInteger(pid) || !isAlive(pid)) rmSync(join(PACK_ROOT, entry), { recursive: true, force: true });
+	}
+	const destination = join(PACK_ROOT, String(process.pid));
 	mkdirSync(destination, { recursive: true });
+	const logFile = join(LOG_DIR, `pack-${process.pid}.log`);
 	log('npm run build && npm pack');
 	await run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile });
 	await run('npm', ['pack', '--pack-destination', destination], { cwd: REPO_ROOT, logFile });
-	const tarballs = execFileSync('ls', [destination]).toString().split('\n').filter((f) => f.endsWith('.tgz'));
+	const tarballs = readdirSync(destination).filter((f) => f.endsWith('.tgz'));
 	if (tarballs.length !== 1) throw new Error(`npm pack produced ${tarballs.length} tarballs in ${destination}`);
-	return join(destination, tarballs[0]);
+	const tarball = join(destination, tarballs[0]);
+	if (!existsSync(tarball)) throw new Error(`npm pack's tarball is missing: ${tarball}`);
+	return tarball;
 }
