@@ -38,9 +38,9 @@ const cases: Case[] = [
 		inject: (cc) => cc.control.injectFaults([{ kind: 'drop', count: 1, match: SIGN_UP }, { kind: 'drop', count: 1, match: PUT_CONTACT }]),
 	},
 	{
-		kind: 'answer slower than the 1 s timeout (sign_up_form and PUT hang 1.5 s, then succeed late)',
+		kind: 'answer slower than the 1 s timeout (sign_up_form and PUT answered after 2.5 s, when the retry already succeeded)',
 		workflow: { requestTimeout: 1 },
-		inject: (cc) => cc.control.injectFaults([{ kind: 'hang', ms: 1500, count: 1, match: SIGN_UP }, { kind: 'hang', ms: 1500, count: 1, match: PUT_CONTACT }]),
+		inject: (cc) => cc.control.injectFaults([{ kind: 'hang', ms: 2500, count: 1, match: SIGN_UP }, { kind: 'hang', ms: 2500, count: 1, match: PUT_CONTACT }]),
 	},
 	{
 		kind: '401 mid-batch (PUT of the existing customer after 2 sign-ups; n8n refreshes the rotating token)',
