@@ -10,7 +10,7 @@ import type { WorkflowRun } from '../harness';
 import { runWorkflow } from '../harness';
 import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
 import { syncTable, TableRecorder } from './report';
-import { ADD, checkRun, checkShop, describeStatuses, openShop, reminderWorkflow, stillDue, type Shop } from './shop';
+import { ADD, checkRun, checkShop, openShop, reminderWorkflow, stillDue, type Shop } from './shop';
 
 const TEST = 'test/reliability/refresh.test.ts';
 const KINDS = {
@@ -70,7 +70,9 @@ async function race(kind: string, shop: Shop, secondStore: Shop['credentials']):
 	}
 	lost += stillDue(shop, rerun!);
 	const after = checkShop(fakeCc, shop);
-	const statuses = first.map((run, index) => describeStatuses(checkRun(fakeCc, { ...shop, carts: shares[index] }, run).statuses)).join(' / ');
+	// Which execution wins the refresh is up to timing: say how many failed their items, and why.
+	const failing = first.map(errorReasons).filter((reasons) => reasons.length > 0);
+	const statuses = failing.length === 0 ? 'no error item in either execution' : `${failing.length} execution(s) put all their shoppers out as error items (${[...new Set(failing.flat())].join(', ')})`;
 	recorder.record({
 		kind,
 		test: TEST,
@@ -79,7 +81,7 @@ async function race(kind: string, shop: Shop, secondStore: Shop['credentials']):
 		duplicates: after.duplicates,
 		resubscriptions: after.resubscriptions,
 		secretsLeaked,
-		observed: `token endpoint: ${calls.granted} granted, ${calls.refused} invalid_grant; executions: ${statuses}; re-runs with the stored pair send the rest; recorded-but-not-on-list ${recordedNotOnList}`,
+		observed: `token endpoint: ${calls.granted} granted, ${calls.refused} invalid_grant; ${statuses}; re-runs with the stored pair send the rest; recorded-but-not-on-list ${recordedNotOnList}`,
 	});
 	expect({ lost: lost + after.lost, duplicates: after.duplicates, resubscriptions: after.resubscriptions, secretsLeaked, recordedNotOnList }).toEqual({
 		lost: 0,
@@ -104,10 +106,11 @@ describe('Two executions refreshing the same refresh token at the same time', ()
 		const shop = openShop(fakeCc, { newShoppers: 4, prefix: 'two' });
 		const { first, calls } = await race(KINDS.twoProcesses, shop, shop.anotherProcess());
 		expect(calls).toEqual({ granted: 1, refused: 1 });
-		// The losing execution's shoppers leave through the error output; nothing is recorded for them.
-		const reasons = first.map(errorReasons);
-		expect(reasons.filter((r) => r.length > 0)).toHaveLength(1);
-		expect(new Set(reasons.flat())).toEqual(new Set(['constant-contact-auth']));
+		// The losing execution's shoppers all leave through the error output; nothing is recorded for them.
+		const losing = first.filter((run) => errorReasons(run).length > 0);
+		expect(losing).toHaveLength(1);
+		expect(new Set(errorReasons(losing[0]))).toEqual(new Set(['constant-contact-auth']));
+		expect(losing[0].outputsOf(ADD, 0)).toEqual([]);
 	});
 
 	it('in two n8n processes with long-lived tokens, both refreshes succeed and neither execution fails', async () => {
