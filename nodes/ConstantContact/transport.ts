@@ -56,6 +56,15 @@ export function normaliseN8nError(error: unknown): TransportOutcome {
 			headers: answered.response.headers,
 		};
 	}
+	// A refused token refresh (n8n's OAuth2 client: "HTTP status 400", code ESTATUS) is the credential's problem,
+	// whatever the status: it must not pass for Constant Contact's answer to the request.
+	const refresh = chain
+		.flatMap((link) => [link.code === 'ESTATUS' ? `HTTP status ${String(link.httpCode ?? '')}` : '', link.message ?? '', ...(Array.isArray(link.messages) ? link.messages.map(String) : [])])
+		.map((text) => /^HTTP status (\d{3})$/.exec(text.trim()))
+		.find(Boolean);
+	if (refresh) {
+		return { kind: 'failure', message: `Constant Contact refused to renew the connection (HTTP ${refresh[1]} from its token endpoint). Reconnect the Constant Contact credential.` };
+	}
 	for (const link of chain) {
 		const text = [link.message ?? '', ...(Array.isArray(link.messages) ? link.messages.map(String) : [])].join(' ');
 		for (const code of [link.code, link.httpCode].filter((c): c is string => typeof c === 'string')) {

@@ -43,3 +43,21 @@ describe('Reading n8n 1.x errors in the transport', () => {
 		});
 	});
 });
+
+describe('Reading a refused token refresh', () => {
+	it('reads n8n 2.x\'s refresh error (an OAuth client error with code ESTATUS) as a credential failure, not as an answer to the request', () => {
+		const refresh = { message: 'HTTP status 400', code: 'ESTATUS', status: 400, body: { error: 'invalid_grant' } };
+		const error = { name: 'NodeApiError', message: 'Bad request - please check your parameters', messages: ['HTTP status 400'], httpCode: '400', cause: refresh };
+		expect(normaliseN8nError(error)).toEqual({
+			kind: 'failure',
+			message: 'Constant Contact refused to renew the connection (HTTP 400 from its token endpoint). Reconnect the Constant Contact credential.',
+		});
+	});
+
+	it('reads n8n 1.x\'s refresh error (only the original message survives) the same way', () => {
+		expect(normaliseN8nError(n8n1Error('401', 'Authorization failed - please check your credentials', ['HTTP status 401']))).toMatchObject({
+			kind: 'failure',
+			message: expect.stringMatching(/HTTP 401 from its token endpoint/),
+		});
+	});
+});
