@@ -9,6 +9,8 @@ import {
 import { properties } from './description';
 import { runDecide, runForget, runMarkSent } from './run';
 
+const DECIDE_OUTPUTS_OR_ONE = `={{ $parameter["operation"] === "markSent" || $parameter["operation"] === "forget" ? ["main"] : [{ "type": "main", "displayName": "Send Reminder" }, { "type": "main", "displayName": "Wait" }, { "type": "main", "displayName": "Skip" }] }}` as const;
+
 export class AbandonedCartFilter implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Abandoned Cart Filter',
@@ -20,8 +22,8 @@ export class AbandonedCartFilter implements INodeType {
 		description: 'Decide for each cart whether a reminder is due now, later or never, and say why',
 		defaults: { name: 'Abandoned Cart Filter' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Send Reminder', 'Wait', 'Skip'],
+		// Decide routes to three outputs; Mark Reminders Sent and Forget Shopper pass every item on through one.
+		outputs: DECIDE_OUTPUTS_OR_ONE,
 		usableAsTool: true,
 		properties,
 	};

@@ -357,7 +357,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 			pairedItem: { item: i },
 		};
 	});
-	return [out, [], []];
+	return [out];
 }
 
 export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
@@ -395,5 +395,5 @@ export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
 			pairedItem: { item: i },
 		};
 	});
-	return [out, [], []];
+	return [out];
 }
