@@ -171,7 +171,7 @@ async function realApi(n8n: import('../test/e2e/n8n').N8nInstance, url: string, 
 	await new N8nRest(n8n).setUpOwner();
 	console.log(`\nn8n: ${url}  login ${OWNER.email} / ${OWNER.password}`);
 	console.log('Credentials -> "Constant Contact" -> Connect my account (your app must allow the redirect URI');
-	console.log(`${url}/rest/oauth2-credential/callback). Every template is imported, inactive; see docs/README-marketer.md.`);
+	console.log(`${url}/rest/oauth2-credential/callback). Every template is imported, inactive; see README.md, "Try it without a Constant Contact account".`);
 	if (!once) await untilInterrupted();
 	return 0;
 }
