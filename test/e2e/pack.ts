@@ -2,18 +2,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CACHE_DIR, LOG_DIR, REPO_ROOT, log, run } from './provision';
+import { CACHE_DIR, LOG_DIR, REPO_ROOT, isAlive, log, run } from './provision';
 
 const PACK_ROOT = join(CACHE_DIR, 'e2e-pack');
-
-function isAlive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /**
  * `npm run build && npm pack` into a folder of this process (`.cache/e2e-pack/<pid>/`): an e2e run, the demo and

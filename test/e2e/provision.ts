@@ -66,7 +66,7 @@ function nodeMajor(version: string): number {
 	return Number(version.replace(/^v/, '').split('.')[0]);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;
