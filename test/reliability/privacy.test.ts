@@ -48,7 +48,7 @@ function withErasure(workflow: WorkflowJson): WorkflowJson {
 		},
 	);
 	copy.connections['Erasure Request'] = { main: [[{ node: 'Forget Shopper', type: 'main', index: 0 }]] };
-	copy.connections['Forget Shopper'] = { main: [[{ node: 'Take Off the List', type: 'main', index: 0 }], [], []] };
+	copy.connections['Forget Shopper'] = { main: [[{ node: 'Take Off the List', type: 'main', index: 0 }]] };
 	return copy;
 }
 
