@@ -31,7 +31,7 @@ const SIZES = {
 		matureAccount: { contacts: 40_000, onList: 20_000 },
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
-		memoryRuns: 3,
+		memoryRuns: 5,
 		templateCarts: 10_000,
 	},
 	smoke: {

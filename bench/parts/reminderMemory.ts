@@ -1,7 +1,7 @@
 /** Part 3: bytes per remembered (cart, step) and Decide runs with that memory, in a child on the provisioned n8n. */
 import type { Hotspot } from '../host/profile';
 import { runChild } from '../host/spawn';
-import { progress } from '../stats';
+import { median, progress } from '../stats';
 
 export interface ReminderMemory {
 	entries: number;
@@ -18,16 +18,24 @@ export interface ReminderMemory {
 	 */
 	runs: Array<{ ms: number; nodeMs: number; loadMs: number; saveMs: number; routed: number[]; hotspots?: Hotspot[] }>;
 	peakRss?: number;
+	medianRunMs: number;
 	slowestRunMs: number;
+	medianWithLoadAndSaveMs: number;
 	slowestWithLoadAndSaveMs: number;
 }
 
 export async function reminderMemory(entries: number, carts: number, runs: number): Promise<ReminderMemory> {
-	const result = await runChild<Omit<ReminderMemory, 'slowestRunMs' | 'slowestWithLoadAndSaveMs'>>('memory-child.ts', [String(entries), String(carts), String(runs)], {
+	const result = await runChild<Omit<ReminderMemory, 'medianRunMs' | 'slowestRunMs' | 'medianWithLoadAndSaveMs' | 'slowestWithLoadAndSaveMs'>>('memory-child.ts', [String(entries), String(carts), String(runs)], {
 		timeoutMs: 900_000,
 	});
+	const withLoadAndSave = result.runs.map((r) => r.loadMs + r.ms + r.saveMs);
 	const slowestRunMs = Math.max(...result.runs.map((r) => r.ms));
-	const slowestWithLoadAndSaveMs = Math.max(...result.runs.map((r) => r.loadMs + r.ms + r.saveMs));
 	progress(`reminder memory: ${Math.round(result.heapBytesPerEntry)} heap bytes per entry, slowest of ${runs} runs ${Math.round(slowestRunMs)} ms`);
-	return { ...result, slowestRunMs, slowestWithLoadAndSaveMs };
+	return {
+		...result,
+		medianRunMs: median(result.runs.map((r) => r.ms)),
+		slowestRunMs,
+		medianWithLoadAndSaveMs: median(withLoadAndSave),
+		slowestWithLoadAndSaveMs: Math.max(...withLoadAndSave),
+	};
 }
