@@ -19,8 +19,8 @@ export const METHOD_NOTES = `## How each part is measured
   10,000 requests/day). (a) runs through the test harness (n8n-core's WorkflowExecute with the real OAuth2 request
   path); from 50 items the node uses bulk import and activities. (b) runs n8n's HTTP Request node (v4.2) from the
   provisioned n8n with the same credential type (\`predefinedCredentialType\` constantContactOAuth2Api), one
-  \`POST /contacts/sign_up_form\` per shopper, with HTTP Request's batching at 1 item per 250 ms (the best a careful
-  user can do at 4 requests/s; without it nearly every request is a 429) and "On Error: Continue", so 429s are
+  \`POST /contacts/sign_up_form\` per shopper, with HTTP Request's batching at 1 item per 250 ms (the rate a careful
+  user sets for 4 requests/s) and "On Error: Continue", so 429s are
   counted, not fatal. Requests, quota and 429s are read from the stand-in's request log; "quota used" counts the
   /v3 requests the daily quota charged.
 - **3. Reminder memory.** Verdicts use the median of the runs (as part 1 does); the slowest run is shown too.
@@ -42,7 +42,7 @@ and puts the top functions by self time into results.json.
 - **1. (b) If + Code is bound by n8n's per-item expression evaluation.** Profile of (b) on 10,000 carts: 34 % of the
   time in n8n-workflow's \`Expression.initializeGlobalContext\` (rebuilt for every expression of every item), 23 % in
   luxon's \`partsOffset\` (each \`$now\` and date comparison builds a zoned DateTime through Intl), 10 % in
-  \`resolveSimpleParameterValue\`, 10 % idle while the Code node's items travel to the task runner and back. The
+  \`resolveSimpleParameterValue\`, 10 % idle (waiting on the task runner process, which runs the Code node). The
   If node alone takes about 80 % of (b)'s time (four conditions = four expressions per cart). (a) evaluates no
   expressions: it reads fields by path. Its profile on 100,000 carts is its own work — timestamp parsing and
   formatting (\`parseIsoOrSql\`, \`toIso\`, \`daysInMonth\`: about 26 %), \`runDecide\`/\`readCart\`/email checks (about
@@ -55,14 +55,14 @@ and puts the top functions by self time into results.json.
   shows 141 \`GET /contacts\` = 1 count + 80 pages reading the whole account (40,000 / 500, chosen because it is
   cheaper than 10,000 look-ups by email) + 60 pages reading the list back (30,000 members / 500). Every run pays for
   the list's *total* membership, which grows run after run when shoppers stay on the list. Wall time follows the
-  requests at Constant Contact's 4 per second (144 requests ≈ 36 s of the 41 s). What would lift it (client/node
+  requests at Constant Contact's 4 per second (144 requests ≈ 36 s of the 41–43 s measured). What would lift it (client/node
   engineer's call): read back only this run's contacts (e.g. the import activity's own result, or
   \`GET /contacts?lists=<id>&updated_after=<run start>\`), and skip the account read for shoppers the import can
   create-or-update anyway. Even so, bulk mode stays 60–300x faster than the naive pattern, with zero 429s.
 - **2. The naive pattern is bound by the 4 requests/s limit and the daily quota.** At 1 request per 250 ms,
   10,000 shoppers take about 42 minutes and 10,000 requests: the whole day's quota of the application, so the next
   run (or any other workflow on the same Constant Contact app) gets \`quota_exceeded\` until 00:00 UTC. Even when
-  spaced at exactly 4 per second, 1–2 % of the requests are throttled (timer jitter against a sliding one-second
+  spaced at exactly 4 per second, 1–4 % of the requests are throttled (timer jitter against a sliding one-second
   window) and those shoppers are not added.
 - **3. With a million remembered entries, n8n's handling of workflow static data costs more than the filter.** The
   Decide node itself takes 0.2–0.5 s on 10,000 carts with 1,000,000 entries. The execution around it takes
