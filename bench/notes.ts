@@ -43,7 +43,7 @@ and puts the top functions by self time into results.json.
   time in n8n-workflow's \`Expression.initializeGlobalContext\` (rebuilt for every expression of every item), 23 % in
   luxon's \`partsOffset\` (each \`$now\` and date comparison builds a zoned DateTime through Intl), 10 % in
   \`resolveSimpleParameterValue\`, 10 % idle (waiting on the task runner process, which runs the Code node). The
-  If node alone takes about 80 % of (b)'s time (four conditions = four expressions per cart). (a) evaluates no
+  If node alone takes over 80 % of (b)'s time (four conditions = four expressions per cart). (a) evaluates no
   expressions: it reads fields by path. Its profile on 100,000 carts is its own work — timestamp parsing and
   formatting (\`parseIsoOrSql\`, \`toIso\`, \`daysInMonth\`: about 26 %), \`runDecide\`/\`readCart\`/email checks (about
   25 %) — plus 17 % garbage collection of the output items; n8n's engine itself shows up with under 5 %.
@@ -78,5 +78,6 @@ and puts the top functions by self time into results.json.
 - **4. The PostgreSQL template is bound by Add to Autoresponder List** (about 85 % of the execution: its ~21
   Constant Contact requests at 4 per second, the import activity and the list read-back above), then Record Reminder
   (one UPDATE per sent cart). The template's query reads at most 5,000 carts per run (\`LIMIT 5000\`, oldest first);
-  with more open carts than that, the newest are never selected while the oldest stay open, so the bench raises the
-  limit to the cart count and says so in the table. Reported to the e2e engineer who owns the template.`;
+  with more open carts than that, the newer ones are not selected until the oldest leave the query's 8-day window —
+  after the 7-day give-up, so too late for a reminder. The bench raises the limit to the cart count and says so in
+  the table. Reported to the e2e engineer who owns the template.`;
