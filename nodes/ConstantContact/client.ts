@@ -20,6 +20,7 @@ import {
 	SIGN_UP_FORM_CONFLICT_MAX_RETRIES,
 	THROTTLED_MAX_RETRIES,
 	THROTTLED_RETRY_DELAY_MS,
+	THROTTLED_RETRY_JITTER_MS,
 	THROTTLE_WINDOW_MARGIN_MS,
 } from './limits';
 import type { HttpMethod } from './types';
@@ -47,6 +48,8 @@ export interface ConstantContactClientOptions {
 	apiBaseUrl: string;
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
+	/** A number in [0, 1); spreads throttled retries. */
+	random?: () => number;
 	requestsPerSecond?: number;
 	timeoutMs?: number;
 	/** Extra room in the throttle window against network jitter. */
@@ -73,6 +76,7 @@ export class ConstantContactClient {
 	private readonly send: Send;
 	private readonly sleep: (ms: number) => Promise<void>;
 	private readonly now: () => number;
+	private readonly random: () => number;
 	private readonly origin: string;
 	private readonly basePath: string;
 	private readonly requestsPerSecond: number;
@@ -86,6 +90,7 @@ export class ConstantContactClient {
 		this.send = options.send;
 		this.sleep = options.sleep ?? (async (ms) => await n8nSleep(ms));
 		this.now = options.now ?? (() => Date.now());
+		this.random = options.random ?? Math.random;
 		this.requestsPerSecond = options.requestsPerSecond ?? REQUESTS_PER_SECOND;
 		this.windowMs = 1000 + (options.throttleMarginMs ?? THROTTLE_WINDOW_MARGIN_MS);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -144,7 +149,8 @@ export class ConstantContactClient {
 					throw new QuotaExceededError(nextUtcMidnight(this.now()), this.now());
 				}
 				if (throttledRetries < THROTTLED_MAX_RETRIES) {
-					await this.sleep(THROTTLED_RETRY_DELAY_MS * ++throttledRetries);
+					const jitter = Math.floor(this.random() * THROTTLED_RETRY_JITTER_MS);
+					await this.sleep(THROTTLED_RETRY_DELAY_MS * ++throttledRetries + jitter);
 					continue;
 				}
 			} else if (RETRYABLE_STATUSES.has(status)) {

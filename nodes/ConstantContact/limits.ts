@@ -47,9 +47,14 @@ export const ACTIVITY_POLL_FIRST_DELAY_MS = 250;
 export const ACTIVITY_POLL_MAX_DELAY_MS = 5_000;
 export const ACTIVITY_POLL_MAX_WAIT_MS = 10 * 60 * 1000;
 
-/** Retries. A throttled 429 waits a moment; 5xx and dropped connections back off exponentially. */
-export const THROTTLED_MAX_RETRIES = 6;
+/**
+ * Retries. A throttled 429 waits a growing moment plus a random share of a second, so executions that share the
+ * application's 4 requests/s (queue-mode workers, overlapping runs) do not retry in lockstep; 5xx and dropped
+ * connections back off exponentially.
+ */
+export const THROTTLED_MAX_RETRIES = 10;
 export const THROTTLED_RETRY_DELAY_MS = 1_000;
+export const THROTTLED_RETRY_JITTER_MS = 1_000;
 export const SERVER_ERROR_MAX_RETRIES = 4;
 export const SERVER_ERROR_FIRST_DELAY_MS = 500;
 export const SIGN_UP_FORM_CONFLICT_MAX_RETRIES = 3;

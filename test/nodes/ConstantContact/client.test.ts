@@ -72,6 +72,29 @@ describe('ConstantContactClient', () => {
 		expect(sent[2].at - sent[0].at).toBeGreaterThanOrEqual(3000);
 	});
 
+	it('spreads throttled retries by a random share of a second, so executions sharing the limit do not retry in lockstep', async () => {
+		const retryGaps = async (random: () => number) => {
+			const clock = { now: 0 };
+			const sent: number[] = [];
+			const client = new ConstantContactClient({
+				send: async () => {
+					sent.push(clock.now);
+					return sent.length < 3 ? throttled : ok;
+				},
+				apiBaseUrl: 'https://api.cc.email/v3',
+				now: () => clock.now,
+				sleep: async (ms) => {
+					clock.now += ms;
+				},
+				random,
+			});
+			await client.request({ method: 'GET', path: '/contact_lists', action: 'read the lists' });
+			return [sent[1] - sent[0], sent[2] - sent[1]];
+		};
+		expect(await retryGaps(() => 0)).toEqual([1000, 2000]);
+		expect(await retryGaps(() => 0.999)).toEqual([1999, 2999]);
+	});
+
 	it('gives up on throttling after a bounded number of retries with a sentence about the 4 per second limit', async () => {
 		const { client, sent } = scriptedClient([throttled]);
 		const failure = client.request({ method: 'GET', path: '/contact_lists', action: 'read the lists' });
