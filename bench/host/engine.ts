@@ -17,12 +17,17 @@ import type {
 	IRun,
 	ITaskData,
 	IVersionedNodeType,
-	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { buildAdditionalData, nodeTypes as packageNodeTypes, toCredentialStore, type CredentialsOption } from '../../test/harness/context';
+import {
+	buildAdditionalData,
+	nodeTypes as packageNodeTypes,
+	toCredentialStore,
+	workflowRecord,
+	type CredentialsOption,
+} from '../../test/harness/context';
 import { prepareN8nCore } from '../../test/harness/engine';
 import { TEST_TRIGGER_TYPE } from '../../test/harness';
 
@@ -148,18 +153,7 @@ export async function executeWorkflow(
 		settings: { executionOrder: 'v1' },
 	});
 	const executionId = randomUUID();
-	const workflowData = {
-		id: workflowId,
-		name: 'bench',
-		active: true,
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes,
-		connections: workflow.connectionsBySourceNode,
-		settings: workflow.settings,
-		activeVersionId: null,
-	} as IWorkflowBase;
+	const workflowData = workflowRecord(workflow, nodes, 'bench', true);
 	const hooks = new ExecutionLifecycleHooks('trigger', executionId, workflowData);
 	const credentialsHelper = toCredentialStore(options.credentials);
 	const additionalData = withTaskRunner(buildAdditionalData(credentialsHelper, { hooks, executionId, workflowId }));

@@ -1,6 +1,9 @@
 import type {
 	ICredentialDataDecryptedObject,
+	INode,
+	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	Workflow,
 } from 'n8n-workflow';
 import type { ExecutionLifecycleHooks } from 'n8n-core';
 
@@ -22,6 +25,22 @@ export function createCredentialStore(credentials: Record<string, ICredentialDat
 
 export function toCredentialStore(credentials: CredentialsOption = {}): CredentialStore {
 	return credentials instanceof CredentialStore ? credentials : createCredentialStore(credentials);
+}
+
+/** The saved-workflow record n8n's lifecycle hooks receive for an execution of `workflow`. */
+export function workflowRecord(workflow: Workflow, nodes: INode[], name: string, active: boolean): IWorkflowBase {
+	return {
+		id: workflow.id,
+		name,
+		active,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		nodes,
+		connections: workflow.connectionsBySourceNode,
+		settings: workflow.settings,
+		activeVersionId: null,
+	} as IWorkflowBase;
 }
 
 /** What n8n's CLI hands the engine for one execution; features the harness lacks fail when used. */

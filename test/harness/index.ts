@@ -11,7 +11,6 @@ import type {
 	IRun,
 	IRunData,
 	ITaskData,
-	IWorkflowBase,
 	IWorkflowSettings,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -20,7 +19,7 @@ import { Workflow } from 'n8n-workflow';
 import type { FakeConstantContact } from '../fake-constant-contact';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fake-constant-contact';
 import type { CredentialsOption } from './context';
-import { buildAdditionalData, nodeTypes, toCredentialStore } from './context';
+import { buildAdditionalData, nodeTypes, toCredentialStore, workflowRecord } from './context';
 import type { CredentialUpdate } from './credentials';
 import type { HarnessLogEntry } from './engine';
 import { deduplicator, harnessLogger, prepareN8nCore } from './engine';
@@ -176,18 +175,7 @@ export async function runWorkflow(json: WorkflowJson, options: RunWorkflowOption
 	});
 
 	const executionId = randomUUID();
-	const workflowData = {
-		id: workflowId,
-		name: json.name ?? 'Harness workflow',
-		active: mode !== 'manual',
-		isArchived: false,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		nodes,
-		connections: workflow.connectionsBySourceNode,
-		settings: workflow.settings,
-		activeVersionId: null,
-	} as IWorkflowBase;
+	const workflowData = workflowRecord(workflow, nodes, json.name ?? 'Harness workflow', mode !== 'manual');
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, workflowData);
 	let staticDataAfter = staticDataBefore;
 	hooks.addHandler('workflowExecuteAfter', (_run, newStaticData) => {
