@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { THROTTLED_MAX_RETRIES } from '../../../nodes/ConstantContact/limits';
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { assertReminderListState, assertReminderRows, SHOP_CARTS, type SeededAccount } from '../carts';
 import { delay, freePort, nodeOutputs, type N8nInstance, type WorkflowJson } from '../n8n';
@@ -79,9 +80,9 @@ export const reliabilityFaults: Scenario = {
 		await n8n.importWorkflow(withManualTrigger(postgresTemplate(id, shop.credentials), POSTGRES_TEMPLATE_TRIGGER));
 
 		// Run 1: the daily quota runs out mid-batch (the existing customer is updated, the new shopper's sign-up is refused).
-		// n8n 1.x passes no response body on, so the node cannot tell quota from throttling there: it retries six times
-		// (about 21 s) before stopping; hence seven refusals.
-		standIn.control.injectFaults([{ kind: 'quota_exceeded', match: SIGN_UP, count: 7 }]);
+		// n8n 1.x passes no response body on, so the node cannot tell quota from throttling there: it retries
+		// THROTTLED_MAX_RETRIES times (about a minute) before stopping. A real quota lasts until midnight: refuse them all.
+		standIn.control.injectFaults([{ kind: 'quota_exceeded', match: SIGN_UP, count: THROTTLED_MAX_RETRIES + 1 }]);
 		const quota = await executeMayFail(n8n, id);
 		expect(quota.code !== 0, 'the execution succeeded although the daily quota ran out mid-batch');
 		expect(quota.errors.some((e) => /daily limit/.test(e)), `n8n logged ${JSON.stringify(quota.errors)} instead of the daily-limit sentence`);
