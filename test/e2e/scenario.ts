@@ -2,10 +2,17 @@
  * What a scenario is and what it gets: the n8n installation under test, the packed package, and factories
  * for instances and stand-ins that the runner cleans up afterwards (processes by the pids it started).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
-import { startFakeConstantContact, type FakeConstantContact, type FakeConstantContactOptions } from '../fake-constant-contact';
+import {
+	DEFAULT_CLIENT_SECRET,
+	startFakeConstantContact,
+	type FakeConstantContact,
+	type FakeConstantContactOptions,
+} from '../fake-constant-contact';
 import { N8nInstance } from './n8n';
+import { TEST_CLIENT_SECRET } from './oauth';
 import { TestDatabase } from './postgres';
 import type { N8nInstallation } from './provision';
 
@@ -86,9 +93,25 @@ export class ScenarioContext {
 				problems.push((e as Error).message);
 			}
 		}
+		failures.push(...this.secretsInN8nLogs());
 		for (const standIn of this.standIns) await standIn.stop().catch((e: Error) => failures.push(`stand-in: ${e.message}`));
 		if (!keepFolders && failures.length === 0) for (const instance of this.instances) rmSync(instance.userFolder, { recursive: true, force: true });
 		return { problems, failures };
+	}
+
+	/** Every scenario: n8n's own log must hold none of the tokens the stand-ins issued, nor the client secret. */
+	private secretsInN8nLogs(): string[] {
+		const secrets = new Set([DEFAULT_CLIENT_SECRET, TEST_CLIENT_SECRET]);
+		for (const standIn of this.standIns) for (const token of standIn.control.issuedTokens()) secrets.add(token);
+		const failures: string[] = [];
+		for (const instance of this.instances) {
+			const log = join(instance.userFolder, 'n8n.log');
+			if (!existsSync(log)) continue;
+			const text = readFileSync(log, 'utf8');
+			const leaked = [...secrets].filter((secret) => text.includes(secret)).length;
+			if (leaked > 0) failures.push(`${log} contains ${leaked} secret(s) of this run (token or client secret)`);
+		}
+		return failures;
 	}
 }
 

@@ -48,6 +48,8 @@ export interface FakeConstantContactControl {
 	injectFaults(faults: Fault[]): void;
 	clearFaults(): void;
 	expireAllAccessTokens(): void;
+	/** Every access and refresh token issued since the last reset (in-process only: tests scan logs for them). */
+	issuedTokens(): string[];
 	setRefreshTokenMode(mode: RefreshTokenMode): void;
 	setReentryPolicy(policy: ReentryPolicy): void;
 	resetQuota(): void;
@@ -138,6 +140,7 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 		injectFaults: (faults) => server.injectFaults(faults),
 		clearFaults: () => server.clearFaults(),
 		expireAllAccessTokens: () => server.oauth.expireAllAccessTokens(),
+		issuedTokens: () => server.oauth.issuedTokens(),
 		setRefreshTokenMode: (mode) => server.oauth.setRefreshTokenMode(mode),
 		setReentryPolicy(policy) {
 			account.reentryPolicy = policy;

@@ -122,6 +122,14 @@ describe('OAuth2 against the stand-in', () => {
 		expect((await listsWith(fake, third.body.access_token)).status).toBe(200);
 	});
 
+	it('lists every token it issued, rotated-out ones included, so tests can scan logs for them', async () => {
+		const first = (await exchange(fake)).body;
+		const second = (await token(fake, { grant_type: 'refresh_token', refresh_token: first.refresh_token })).body;
+		expect(fake.control.issuedTokens()).toEqual(
+			expect.arrayContaining([first.access_token, first.refresh_token, second.access_token, second.refresh_token]),
+		);
+	});
+
 	it('keeps a long-lived refresh token reusable and returns the same value', async () => {
 		fake.control.setRefreshTokenMode('long-lived');
 		const first = (await exchange(fake)).body;

@@ -222,6 +222,11 @@ export class OAuthServer {
 		return record;
 	}
 
+	/** Every access and refresh token issued since the last reset, spent ones included: what a secrets scan looks for. */
+	issuedTokens(): string[] {
+		return [...this.accessTokens.keys(), ...this.refreshTokens.keys()];
+	}
+
 	expireAllAccessTokens(): void {
 		const now = this.now();
 		for (const record of this.accessTokens.values()) record.expiresAt = Math.min(record.expiresAt, now);
