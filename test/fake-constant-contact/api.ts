@@ -192,7 +192,7 @@ export class ConstantContactApi {
 		const email = query.get('email');
 		let candidates: Iterable<ContactRecord>;
 		if (email !== null) {
-			const id = this.account.findContactIdByEmail(email);
+			const id = this.account.lookUpContactIdByEmail(email);
 			candidates = id ? [this.account.contacts.get(id)!] : [];
 		} else {
 			candidates = this.account.contacts.values();
@@ -247,16 +247,21 @@ export class ConstantContactApi {
 			if (owner && owner !== contact.contact_id) {
 				throw new ApiFailure(409, 'contacts.api.conflict', `Email already exists for contact ${owner}`);
 			}
-			if (address !== contact.address) this.account.changeAddress(contact, address);
+			if (address.trim().toLowerCase() !== contact.address) this.account.changeAddress(contact, address);
 			const permission = permissionOf(email.permission_to_send);
 			if (permission) this.account.setPermission(contact, permission, 'contacts_put', String(body.update_source));
 		}
-		checkListRoom(contact, listIds);
+		const replace = this.account.putSemantics === 'replace';
+		const replacesLists = replace && Array.isArray(body.list_memberships);
+		if (!replacesLists) checkListRoom(contact, listIds);
 		// A PUT replaces core properties (omitted ones are cleared; the email is kept, as SMS-only contacts are not
-		// modelled); included sub-resources are added or changed.
+		// modelled). An included sub-resource replaces the stored one (reference §3.3); excluded ones are kept.
 		this.account.setCore(contact, body, true);
 		applySubResources(contact, body);
-		for (const [fieldId, value] of fields) contact.customFields.set(fieldId, value);
+		if (replace && Array.isArray(body.custom_fields)) contact.customFields = new Map(fields);
+		else for (const [fieldId, value] of fields) contact.customFields.set(fieldId, value);
+		// "list_memberships": [] takes the contact off every list [P2].
+		if (replacesLists) for (const listId of [...contact.lists]) if (!listIds.includes(listId)) this.account.removeFromList(contact, listId);
 		contact.update_source = String(body.update_source);
 		contact.deleted_at = undefined;
 		this.joinLists(contact, listIds, 'contacts_put');

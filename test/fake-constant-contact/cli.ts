@@ -1,4 +1,4 @@
-/** `npm run fake-cc [-- --port 8787 --rps 4 --quota 10000 --refresh-tokens rotating --reentry after-removal --activity-ms 50 --spec <swagger.yaml>]` */
+/** `npm run fake-cc [-- --port 8787 --rps 4 --quota 10000 --refresh-tokens rotating --reentry after-removal --put replace --email-lookup exact --activity-ms 50 --spec <swagger.yaml>]` */
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startFakeConstantContact } from './index';
@@ -12,6 +12,8 @@ const { values } = parseArgs({
 		'token-lifetime': { type: 'string', default: env.FAKE_CC_TOKEN_LIFETIME ?? '86400' },
 		'refresh-tokens': { type: 'string', default: env.FAKE_CC_REFRESH_TOKENS ?? 'rotating' },
 		reentry: { type: 'string', default: env.FAKE_CC_REENTRY ?? 'after-removal' },
+		put: { type: 'string', default: env.FAKE_CC_PUT ?? 'replace' },
+		'email-lookup': { type: 'string', default: env.FAKE_CC_EMAIL_LOOKUP ?? 'exact' },
 		'activity-ms': { type: 'string', default: env.FAKE_CC_ACTIVITY_MS ?? '50' },
 		spec: { type: 'string', default: env.CC_OPENAPI_SPEC },
 		help: { type: 'boolean', default: false },
@@ -21,9 +23,10 @@ const { values } = parseArgs({
 if (values.help) {
 	console.log(
 		'Usage: npm run fake-cc -- [--port N] [--rps N|unlimited] [--quota N|unlimited] [--token-lifetime S]\n' +
-			'  [--refresh-tokens rotating|long-lived] [--reentry after-removal|once-per-contact] [--activity-ms N] [--spec FILE]\n' +
+			'  [--refresh-tokens rotating|long-lived] [--reentry after-removal|once-per-contact] [--put replace|merge]\n' +
+			'  [--email-lookup exact|case-insensitive] [--activity-ms N] [--spec FILE]\n' +
 			'Environment: FAKE_CC_PORT, FAKE_CC_RPS, FAKE_CC_DAILY_QUOTA, FAKE_CC_TOKEN_LIFETIME, FAKE_CC_REFRESH_TOKENS,\n' +
-			'  FAKE_CC_REENTRY, FAKE_CC_ACTIVITY_MS, CC_OPENAPI_SPEC.',
+			'  FAKE_CC_REENTRY, FAKE_CC_PUT, FAKE_CC_EMAIL_LOOKUP, FAKE_CC_ACTIVITY_MS, CC_OPENAPI_SPEC.',
 	);
 	process.exit(0);
 }
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
 		accessTokenLifetimeSeconds: Number(values['token-lifetime']),
 		refreshTokenMode: oneOf(values['refresh-tokens'], ['rotating', 'long-lived'] as const, 'refresh-tokens'),
 		reentryPolicy: oneOf(values.reentry, ['after-removal', 'once-per-contact'] as const, 'reentry'),
+		putSemantics: oneOf(values.put, ['replace', 'merge'] as const, 'put'),
+		emailLookup: oneOf(values['email-lookup'], ['exact', 'case-insensitive'] as const, 'email-lookup'),
 		activityProcessingMs: Number(values['activity-ms']),
 		specPath: values.spec || undefined,
 	});

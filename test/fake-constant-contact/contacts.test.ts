@@ -69,14 +69,23 @@ describe('contacts on the stand-in', () => {
 	});
 
 	describe('GET /contacts', () => {
-		it('finds one contact by email, case-insensitively, with the includes asked for', async () => {
+		it('finds one contact by its stored lower-case email, with the includes asked for', async () => {
 			const field = cc.fake.control.seedCustomField({ label: 'Cart URL' });
 			cc.fake.control.seedContact({ email: email(1), listIds: [listId], customFields: { 'Cart URL': 'https://shop.test/c/1' } });
 			cc.fake.control.seedContact({ email: email(2) });
-			const { body } = await cc.api('GET', `/contacts?email=${encodeURIComponent(email(1).toUpperCase())}&include=custom_fields,list_memberships`);
+			const { body } = await cc.api('GET', `/contacts?email=${encodeURIComponent(email(1))}&include=custom_fields,list_memberships`);
 			expect(body.contacts).toHaveLength(1);
 			expect(body.contacts[0].list_memberships).toEqual([listId]);
 			expect(body.contacts[0].custom_fields).toEqual([{ custom_field_id: field.custom_field_id, value: 'https://shop.test/c/1' }]);
+		});
+
+		it('stores addresses in lower case, and finds nothing for a mixed-case query unless emailLookup is case-insensitive', async () => {
+			cc.fake.control.seedContact({ email: 'Jo.Smith@Shop.test' });
+			const query = `/contacts?email=${encodeURIComponent('Jo.Smith@Shop.test')}&status=all`;
+			expect((await cc.api('GET', query)).body.contacts).toEqual([]);
+			expect((await cc.api('GET', `/contacts?email=jo.smith%40shop.test`)).body.contacts[0].email_address.address).toBe('jo.smith@shop.test');
+			cc.fake.control.setEmailLookup('case-insensitive');
+			expect((await cc.api('GET', query)).body.contacts).toHaveLength(1);
 		});
 
 		it('returns only core properties unless include asks for more', async () => {
@@ -142,6 +151,63 @@ describe('contacts on the stand-in', () => {
 			expect(body.list_memberships).toEqual([listId]);
 		});
 
+		describe('with included sub-resources', () => {
+			const seedMerchantContact = () => {
+				const loyalty = cc.fake.control.seedCustomField({ label: 'Loyalty tier' });
+				const cart = cc.fake.control.seedCustomField({ label: 'Cart URL' });
+				const contact = cc.fake.control.seedContact({
+					email: email(1),
+					listIds: [listId, otherListId],
+					customFields: { 'Loyalty tier': 'gold' },
+					phoneNumbers: [{ phone_number: '+1-555-555-0100', kind: 'mobile' }],
+				});
+				return { contact, loyalty, cart };
+			};
+			const put = (contactId: unknown, extra: Record<string, unknown>) =>
+				cc.api('PUT', `/contacts/${contactId}`, { email_address: { address: email(1) }, update_source: 'Account', ...extra });
+
+			it('replaces custom_fields and list_memberships by default, and keeps the excluded phone numbers', async () => {
+				const { contact, cart } = seedMerchantContact();
+				const { status, body } = await put(contact.contact_id, {
+					custom_fields: [{ custom_field_id: cart.custom_field_id, value: 'https://shop.test/c/1' }],
+					list_memberships: [listId],
+				});
+				expect(status).toBe(200);
+				expect(body.custom_fields).toEqual([{ custom_field_id: cart.custom_field_id, value: 'https://shop.test/c/1' }]);
+				expect(body.list_memberships).toEqual([listId]);
+				expect(body.phone_numbers).toEqual([{ phone_number: '+1-555-555-0100', kind: 'mobile' }]);
+			});
+
+			it('takes the contact off every list for "list_memberships": []', async () => {
+				const { contact } = seedMerchantContact();
+				expect((await put(contact.contact_id, { list_memberships: [] })).body.list_memberships).toEqual([]);
+			});
+
+			it('merges them instead when putSemantics is merge', async () => {
+				cc.fake.control.setPutSemantics('merge');
+				const { contact, loyalty, cart } = seedMerchantContact();
+				const { body } = await put(contact.contact_id, {
+					custom_fields: [{ custom_field_id: cart.custom_field_id, value: 'https://shop.test/c/1' }],
+					list_memberships: [listId],
+				});
+				expect(body.custom_fields).toEqual(
+					expect.arrayContaining([
+						{ custom_field_id: loyalty.custom_field_id, value: 'gold' },
+						{ custom_field_id: cart.custom_field_id, value: 'https://shop.test/c/1' },
+					]),
+				);
+				expect([...body.list_memberships].sort()).toEqual([listId, otherListId].sort());
+			});
+
+			it('refuses more than 25 custom_fields as a contract violation', async () => {
+				const { contact, cart } = seedMerchantContact();
+				const fields = Array.from({ length: 26 }, () => ({ custom_field_id: cart.custom_field_id, value: 'x' }));
+				expect((await put(contact.contact_id, { custom_fields: fields })).status).toBe(400);
+				expect(cc.fake.control.contractViolations()).toHaveLength(1);
+				cc.reset();
+			});
+		});
+
 		it('requires update_source', async () => {
 			const contact = cc.fake.control.seedContact({ email: email(1) });
 			const { status, body } = await cc.api('PUT', `/contacts/${contact.contact_id}`, { email_address: { address: email(1) } });
@@ -185,9 +251,9 @@ describe('contacts on the stand-in', () => {
 			);
 		});
 
-		it('sets an unsubscribed contact to explicit permission and records the change', async () => {
+		it('sets an unsubscribed contact to explicit permission and records the change, whatever the case of the address', async () => {
 			const seeded = cc.fake.control.seedContact({ email: email(1), permission: 'unsubscribed' });
-			await signUp(email(1));
+			await signUp(email(1).toUpperCase());
 			expect((cc.fake.control.findContactByEmail(email(1)) as any).email_address.permission_to_send).toBe('explicit');
 			expect(cc.fake.control.permissionChanges()).toEqual([
 				{ contactId: seeded.contact_id, email: email(1), from: 'unsubscribed', to: 'explicit', route: 'sign_up_form' },

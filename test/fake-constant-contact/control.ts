@@ -6,6 +6,8 @@ import type { ContractViolation, Fault, FakeServer, RequestLogEntry } from './se
 import {
 	ALL_INCLUDES,
 	AutomationEntry,
+	EmailLookup,
+	PutSemantics,
 	LIMITS,
 	Permission,
 	PermissionChange,
@@ -24,6 +26,11 @@ export interface FakeConstantContactControl {
 		permission?: Permission | 'not_set';
 		listIds?: string[];
 		customFields?: Record<string, string>;
+		/** Merchant data the package must never erase (stored as given). */
+		phoneNumbers?: Array<Record<string, unknown>>;
+		streetAddresses?: Array<Record<string, unknown>>;
+		notes?: Array<Record<string, unknown>>;
+		taggings?: string[];
 	}): Record<string, unknown>;
 	seedCustomField(field: { label: string; type?: string }): Record<string, unknown>;
 	snapshot(): {
@@ -52,6 +59,10 @@ export interface FakeConstantContactControl {
 	issuedTokens(): string[];
 	setRefreshTokenMode(mode: RefreshTokenMode): void;
 	setReentryPolicy(policy: ReentryPolicy): void;
+	/** Switches PUT semantics (see PutSemantics); reset() restores the start option. */
+	setPutSemantics(semantics: PutSemantics): void;
+	/** Switches GET /contacts?email= matching (see EmailLookup); reset() restores the start option. */
+	setEmailLookup(lookup: EmailLookup): void;
 	resetQuota(): void;
 	reset(): void;
 	/** Stand-in extra: moves the server's clock (token expiry, code expiry, the UTC day of the quota). */
@@ -61,7 +72,10 @@ export interface FakeConstantContactControl {
 const DEFAULT_SCOPE = 'contact_data offline_access';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createControl(server: FakeServer, defaults: { reentryPolicy: ReentryPolicy; refreshTokenMode: RefreshTokenMode }): FakeConstantContactControl {
+export function createControl(
+	server: FakeServer,
+	defaults: { reentryPolicy: ReentryPolicy; refreshTokenMode: RefreshTokenMode; putSemantics: PutSemantics; emailLookup: EmailLookup },
+): FakeConstantContactControl {
 	const account = server.account;
 	const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 	const fullContact = (id: string) => account.contactResource(account.contacts.get(id)!, ALL_INCLUDES);
@@ -84,11 +98,15 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 			const list = account.createList({ name, listId, automation });
 			return { ...account.listResource(list), automation: list.automation ?? null };
 		},
-		seedContact({ email, firstName, lastName, permission = 'implicit', listIds = [], customFields = {} }) {
+		seedContact({ email, firstName, lastName, permission = 'implicit', listIds = [], customFields = {}, phoneNumbers, streetAddresses, notes, taggings }) {
 			if (account.findContactIdByEmail(email)) throw new Error(`A contact with email ${email} already exists.`);
 			if (listIds.length > LIMITS.listsPerContact) throw new Error(`A contact can be on at most ${LIMITS.listsPerContact} lists.`);
 			const contact = account.createContact({ address: email, permission, createSource: 'Account' });
 			account.setCore(contact, { first_name: firstName, last_name: lastName }, false);
+			contact.phone_numbers = plain(phoneNumbers ?? []);
+			contact.street_addresses = plain(streetAddresses ?? []);
+			contact.notes = plain(notes ?? []);
+			contact.taggings = [...(taggings ?? [])];
 			for (const [label, value] of Object.entries(customFields)) {
 				const id = account.customFieldIdByName.get(customFieldName(label).toLowerCase()) ?? account.createCustomField(label).custom_field_id;
 				contact.customFields.set(id, value);
@@ -145,11 +163,19 @@ export function createControl(server: FakeServer, defaults: { reentryPolicy: Ree
 		setReentryPolicy(policy) {
 			account.reentryPolicy = policy;
 		},
+		setPutSemantics(semantics) {
+			account.putSemantics = semantics;
+		},
+		setEmailLookup(lookup) {
+			account.emailLookup = lookup;
+		},
 		resetQuota: () => server.resetQuota(),
 		reset() {
 			server.cancelTimers();
 			account.clear();
 			account.reentryPolicy = defaults.reentryPolicy;
+			account.putSemantics = defaults.putSemantics;
+			account.emailLookup = defaults.emailLookup;
 			server.oauth.reset();
 			server.oauth.setRefreshTokenMode(defaults.refreshTokenMode);
 			server.log.length = 0;
@@ -179,6 +205,10 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 				return control.setRefreshTokenMode(a.mode as RefreshTokenMode);
 			case 'setReentryPolicy':
 				return control.setReentryPolicy(a.policy as ReentryPolicy);
+			case 'setPutSemantics':
+				return control.setPutSemantics(a.semantics as PutSemantics);
+			case 'setEmailLookup':
+				return control.setEmailLookup(a.lookup as EmailLookup);
 			case 'advanceClock':
 				return control.advanceClock(Number(a.ms));
 			case 'injectFaults': {

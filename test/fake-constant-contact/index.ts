@@ -2,12 +2,12 @@
 import { contractChecker } from './contract';
 import { FakeConstantContactControl, controlOverHttp, createControl } from './control';
 import { FakeServer } from './server';
-import type { ReentryPolicy } from './state';
+import type { EmailLookup, PutSemantics, ReentryPolicy } from './state';
 
 export type { FakeConstantContactControl } from './control';
 export type { ConsentViolation } from './consent';
 export type { ContractViolation, Fault, RequestLogEntry } from './server';
-export type { AutomationEntry, PermissionChange, ReentryPolicy } from './state';
+export type { AutomationEntry, EmailLookup, PermissionChange, PutSemantics, ReentryPolicy } from './state';
 export type { RefreshTokenMode, TokenResponse } from './oauth';
 export { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './oauth';
 
@@ -24,6 +24,10 @@ export interface FakeConstantContactOptions {
 	refreshTokenMode?: 'rotating' | 'long-lived';
 	/** Automation re-entry; default 'after-removal'. */
 	reentryPolicy?: ReentryPolicy;
+	/** What a PUT does with included custom_fields and list_memberships; default 'replace' (documented, worse for users). */
+	putSemantics?: PutSemantics;
+	/** How GET /contacts?email= matches; default 'exact' (mixed case finds nothing: the worse unconfirmed reading). */
+	emailLookup?: EmailLookup;
 	/** Time an asynchronous activity takes to complete; default 50 ms. */
 	activityProcessingMs?: number;
 	/** The official swagger for contract checks; default process.env.CC_OPENAPI_SPEC; otherwise the stand-in's own schemas. */
@@ -59,7 +63,11 @@ export async function startFakeConstantContact(options: FakeConstantContactOptio
 		{ refreshTokenMode, accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 86400 },
 		reentryPolicy,
 	);
-	const control = createControl(server, { reentryPolicy, refreshTokenMode });
+	const putSemantics = options.putSemantics ?? 'replace';
+	const emailLookup = options.emailLookup ?? 'exact';
+	server.account.putSemantics = putSemantics;
+	server.account.emailLookup = emailLookup;
+	const control = createControl(server, { reentryPolicy, refreshTokenMode, putSemantics, emailLookup });
 	server.controlHandler = controlOverHttp(control);
 	const port = await server.listen(options.port ?? 0);
 	const baseUrl = `http://127.0.0.1:${port}`;

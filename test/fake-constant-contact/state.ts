@@ -9,6 +9,19 @@ export type Permission =
 	| 'not_set'
 	| 'temp_hold';
 export type ReentryPolicy = 'once-per-contact' | 'after-removal';
+/**
+ * What PUT /contacts/{id} does with an included custom_fields or list_memberships array. 'replace' (default): the
+ * array replaces the stored set, so values and lists left out are erased (reference §3.3 [P1][P2]). 'merge': the
+ * array is added to the stored set, the kinder reading this stand-in used before; kept so the live check's verdict
+ * lines can be shown to tell the two apart.
+ */
+export type PutSemantics = 'replace' | 'merge';
+/**
+ * How GET /contacts?email= matches. 'exact' (default): against the address as stored, in lower case, so a mixed-case
+ * query finds nothing (reference §13: legacy docs say another case "will not work"; v3 unconfirmed).
+ * 'case-insensitive': the kinder reading.
+ */
+export type EmailLookup = 'exact' | 'case-insensitive';
 export type JoinRoute =
 	| 'seed'
 	| 'contacts'
@@ -137,6 +150,8 @@ export class AccountState {
 	constructor(
 		readonly now: () => string,
 		public reentryPolicy: ReentryPolicy,
+		public putSemantics: PutSemantics = 'replace',
+		public emailLookup: EmailLookup = 'exact',
 	) {}
 
 	clear(): void {
@@ -218,8 +233,14 @@ export class AccountState {
 	}
 
 	// ---- contacts ---------------------------------------------------------------------------------------
+	/** Writes (POST, sign_up_form, imports) match an address whatever its case, as Constant Contact stores it in lower case. */
 	findContactIdByEmail(email: string): string | undefined {
 		return this.contactIdByEmail.get(email.trim().toLowerCase());
+	}
+
+	/** GET /contacts?email=: exact against the stored lower-case address unless emailLookup is 'case-insensitive'. */
+	lookUpContactIdByEmail(email: string): string | undefined {
+		return this.emailLookup === 'exact' ? this.contactIdByEmail.get(email) : this.findContactIdByEmail(email);
 	}
 
 	createContact(input: {
@@ -231,7 +252,8 @@ export class AccountState {
 		const at = this.now();
 		const contact: ContactRecord = {
 			contact_id: randomUUID(),
-			address: input.address,
+			// Constant Contact stores addresses in lower case (reference §13).
+			address: input.address.trim().toLowerCase(),
 			permission: input.permission,
 			core: {},
 			create_source: input.createSource,
@@ -246,14 +268,14 @@ export class AccountState {
 		};
 		this.stampPermission(contact, input.permission, input.optInSource ?? input.createSource);
 		this.contacts.set(contact.contact_id, contact);
-		this.contactIdByEmail.set(input.address.toLowerCase(), contact.contact_id);
+		this.contactIdByEmail.set(contact.address, contact.contact_id);
 		return contact;
 	}
 
 	changeAddress(contact: ContactRecord, address: string): void {
-		this.contactIdByEmail.delete(contact.address.toLowerCase());
-		contact.address = address;
-		this.contactIdByEmail.set(address.toLowerCase(), contact.contact_id);
+		this.contactIdByEmail.delete(contact.address);
+		contact.address = address.trim().toLowerCase();
+		this.contactIdByEmail.set(contact.address, contact.contact_id);
 	}
 
 	setPermission(contact: ContactRecord, to: Permission, route: string, source = 'Account'): void {
