@@ -1,0 +1,113 @@
+/**
+ * Never lose a merchant's data: existing contacts carry the merchant's own custom field values, lists, phones, an
+ * address, a note and a tag. Every write path of both nodes, one by one and in bulk, on the stand-in in its default
+ * (PUT replaces) mode, leaves all of it deep-equal to before except the package's own fields and the reminder list.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { runFilter } from '../AbandonedCartFilter/fakeExecute';
+import { addParameters, runNode, useStandIn } from './setup';
+import { merchantData, packageFieldValues, seedMerchantAccount, type MerchantAccount } from '../../support/merchantData';
+
+const standIn = useStandIn();
+let fakeCc: FakeConstantContact;
+let listId: string;
+let account: MerchantAccount;
+beforeEach(() => {
+	({ fakeCc, listId } = standIn);
+	account = seedMerchantAccount(fakeCc.control, listId);
+});
+afterEach(() => {
+	expect(fakeCc.control.consentViolations()).toEqual([]);
+	expect(fakeCc.control.permissionChanges()).toEqual([]);
+});
+
+/** Cart values this package writes, and the fields it owns (ac_*). */
+const CART_FIELDS = {
+	field: [
+		{ label: 'ac_cart_id', value: (item: IDataObject) => item.cartId },
+		{ label: 'ac_recovery_url', value: (item: IDataObject) => `https://shop.example.com/cart/recover/${String(item.cartId)}` },
+	],
+};
+
+function shoppers(emails: string[]): IDataObject[] {
+	return emails.map((email, n) => ({ email, cartId: `cart-${2000 + n}`, acceptsMarketing: true }));
+}
+
+function expectEveryMerchantValueKept(): void {
+	for (const email of account.emails) {
+		expect({ email, ...merchantData(fakeCc.control, email, listId) }).toEqual({ email, ...account.before.get(email) });
+	}
+}
+
+const remove = (clearCartFields = '') => ({
+	operation: 'removeContact',
+	list: { __rl: true, mode: 'id', value: listId },
+	email: (item: IDataObject) => item.email,
+	options: clearCartFields ? { clearCartFields } : {},
+});
+
+describe.each([
+	['one by one', 1000],
+	['in bulk', 2],
+])('every write path keeps the merchant\'s data (%s)', (_mode, bulkThreshold) => {
+	const add = (overrides: Record<string, unknown> = {}) =>
+		addParameters(listId, { cartFields: CART_FIELDS, firstName: '', options: { bulkThreshold }, ...overrides });
+
+	it('create (a new shopper) and join (a customer not yet on the reminder list)', async () => {
+		const run = await runNode(fakeCc, add(), shoppers(['new.shopper@example.com', ...account.offTheList]));
+		expect(run.json.map((json) => json.status)).toEqual(['created', 'added']);
+		expect(fakeCc.control.findContactByEmail(account.offTheList[0])!.list_memberships).toContain(listId);
+		expectEveryMerchantValueKept();
+	});
+
+	it('rejoin (re-trigger) of customers already on the reminder list', async () => {
+		const run = await runNode(fakeCc, add({ repeatAbandoners: 'retrigger', cooldownDays: 0 }), shoppers(account.onTheList));
+		expect(run.json.map((json) => json.status)).toEqual(['re-added', 're-added']);
+		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(2);
+		expectEveryMerchantValueKept();
+	});
+
+	it('stay on the list with new cart values', async () => {
+		const run = await runNode(fakeCc, add(), shoppers(account.onTheList));
+		expect(run.json.map((json) => json.status)).toEqual(['already-on-list', 'already-on-list']);
+		expect(run.json[0].customFields).toMatchObject({ ac_cart_id: 'cart-2000' });
+		expectEveryMerchantValueKept();
+	});
+
+	it('remove, and remove with Clear Cart Fields', async () => {
+		const removed = await runNode(fakeCc, remove(), [{ email: account.onTheList[0] }]);
+		expect(removed.json[0].status).toBe('removed');
+		const cleared = await runNode(fakeCc, remove('ac_cart_id, ac_recovery_url'), [{ email: account.onTheList[1] }, { email: account.offTheList[0] }]);
+		expect(cleared.json.map((json) => json.status)).toEqual(['removed', 'skipped']);
+		expect(packageFieldValues(fakeCc.control, account.onTheList[1])).toEqual({ ac_cart_id: '' });
+		expectEveryMerchantValueKept();
+	});
+});
+
+describe('the shopper\'s email is matched whatever its case', () => {
+	it('joins an existing customer typed in mixed case instead of creating or signing them up again', async () => {
+		const typed = account.offTheList[0].replace(/^./, (c) => c.toUpperCase()).replace('@example', '@Example');
+		const run = await runNode(fakeCc, addParameters(listId, { cartFields: CART_FIELDS, firstName: '' }), shoppers([typed]));
+		expect(run.json[0]).toMatchObject({ status: 'added', contactId: fakeCc.control.findContactByEmail(typed)!.contact_id });
+		expectEveryMerchantValueKept();
+	});
+
+	it('never signs an unsubscribed customer up again when the shop sends the address in another case', async () => {
+		fakeCc.control.seedContact({ email: 'gone.away@example.com', permission: 'unsubscribed' });
+		const run = await runNode(fakeCc, addParameters(listId), [{ email: 'Gone.Away@Example.com', cartId: 'cart-9', acceptsMarketing: true }]);
+		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+		expect(fakeCc.control.findContactByEmail('gone.away@example.com')!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
+	});
+});
+
+describe('Forget Shopper', () => {
+	it('forgets a shopper in n8n without sending Constant Contact a single request', async () => {
+		fakeCc.control.clearRequestLog();
+		const [out] = await runFilter({ items: [{ email: account.onTheList[0] }], parameters: { operation: 'forget' } });
+		expect(out[0].json.forgotten).toMatchObject({ reason: 'forgotten' });
+		expect(fakeCc.control.requestLog()).toEqual([]);
+		expectEveryMerchantValueKept();
+	});
+});
