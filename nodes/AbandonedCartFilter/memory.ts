@@ -1,3 +1,4 @@
+import { normalizeEmail } from '../ConstantContact/email';
 import type { Cart } from './readCart';
 import { DAY_MS } from './time';
 
@@ -61,8 +62,7 @@ function hash53(text: string): string {
  * enough for 100,000 shoppers per run.
  */
 export function emailKey(email: string): string {
-	const normalized = email.trim().toLowerCase();
-	return hash53(normalized);
+	return hash53(normalizeEmail(email));
 }
 
 export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
@@ -245,7 +245,7 @@ export class RememberedReminders implements MemoryView {
 	 */
 	forgetEmails(emails: string[], onCart?: (cartId: string, stepsSent: number, sequence: number) => void): Map<string, number> {
 		const byKey = new Map<string, string>();
-		for (const email of emails) byKey.set(this.hashed(email.trim().toLowerCase()), email);
+		for (const email of emails) byKey.set(this.hashed(normalizeEmail(email)), email);
 		const forgotten = new Map<string, number>(emails.map((e) => [e, 0]));
 		if (byKey.size === 0) return forgotten;
 		for (const g of [this.store.current, this.store.previous]) {

@@ -1,6 +1,6 @@
 import type { Zone } from 'luxon';
 
-import { emailProblem } from '../ConstantContact/email';
+import { emailProblem, normalizeEmail } from '../ConstantContact/email';
 import type { ReasonCode, ReasonFacts } from './reasons';
 import { parseTimestamp, resolveZone } from './time';
 
@@ -246,7 +246,7 @@ export function readCart(record: unknown, paths: CompiledPaths, sourceZone: Zone
 	if (typeof rawEmail !== 'string') {
 		return { reason: 'invalid_email', facts: { value: shown(rawEmail), detail: 'is not text' } };
 	}
-	const email = rawEmail.trim().toLowerCase();
+	const email = normalizeEmail(rawEmail);
 	if (email.length > MAX_EMAIL_LENGTH) return { reason: 'email_too_long', facts: {} };
 	const problem = emailProblem(email);
 	if (problem) return { reason: 'invalid_email', facts: { value: shown(rawEmail.trim()), detail: problem } };

@@ -27,6 +27,7 @@ import {
 	type MemoryView,
 	type StaticData,
 } from './memory';
+import { normalizeEmail } from '../ConstantContact/email';
 import { compilePath, compilePaths, isCart, readCart, readPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
 import { markSentence, type MarkReason } from './reasons';
 import { parseClock, parseDuration, parseTimestamp, resolveZone, MINUTE_MS } from './time';
@@ -314,7 +315,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		} else {
 			const cartId = String(rawId).trim();
 			const email = readPath(json, paths.email);
-			const isNew = memory.recordSent(cartId, typeof email === 'string' ? email.trim().toLowerCase() : null, step, sequence, at);
+			const isNew = memory.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at);
 			results.push({
 				reason: isNew ? 'recorded' : 'already_recorded',
 				facts: {},
@@ -367,7 +368,7 @@ export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
 	const emails: string[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const value = ctx.getNodeParameter('forgetEmail', i, '');
-		emails.push(typeof value === 'string' ? value.trim().toLowerCase() : '');
+		emails.push(typeof value === 'string' ? normalizeEmail(value) : '');
 	}
 	const reminderKeys: string[] = [];
 	const forgotten = memory.forgetEmails(

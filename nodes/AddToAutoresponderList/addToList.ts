@@ -3,6 +3,7 @@
  * Every shopper comes back as exactly one ItemResult.
  */
 import { chunk, chunkImportRows, type ConstantContactApi } from '../ConstantContact/api';
+import { normalizeEmail } from '../ConstantContact/email';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
 import {
 	MAX_CONTACT_IDS_PER_ACTIVITY,
@@ -10,7 +11,7 @@ import {
 	MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT,
 } from '../ConstantContact/limits';
 import type { Activity, Contact, ContactCustomFieldValue, JsonImportContact } from '../ConstantContact/types';
-import { unchangedContact } from './contactUpdate';
+import { completeContactUpdate } from './contactUpdate';
 import { resolveCustomFields } from './customFields';
 import { decide, type AddPolicy, type ConsentPolicy, type Decision, type RepeatPolicy } from './decide';
 import { writeListEntry } from './reentry';
@@ -206,19 +207,24 @@ async function addOne(run: Run, shopper: Shopper, mayRetryConflict: boolean): Pr
 	}
 
 	const existing = decision.contact;
-	if (decision.action === 'rejoin') await removeFromListAndWait(api, [existing.contact_id], settings.listId);
+	let current = existing;
+	if (decision.action === 'rejoin') {
+		await removeFromListAndWait(api, [existing.contact_id], settings.listId);
+		// Read again right before the write: lists joined while the removal ran must be in the PUT, or it drops them.
+		current = await api.getContact(existing.contact_id, [...CONTACT_INCLUDE]);
+	}
 	const joins = decision.action !== 'stay';
-	const written = fieldsToWrite(run, shopper, existing, joins);
+	const written = fieldsToWrite(run, shopper, current, joins);
 	if (joins || written.customFields.length > 0) {
-		const lists = new Set(existing.list_memberships ?? []);
-		if (decision.action === 'rejoin') lists.delete(settings.listId);
-		await api.updateContact(existing.contact_id, {
-			...unchangedContact(existing, shopper.email),
-			first_name: shopper.firstName ?? existing.first_name,
-			last_name: shopper.lastName ?? existing.last_name,
-			list_memberships: joins ? [...lists, settings.listId] : undefined,
-			custom_fields: written.customFields.length ? written.customFields : undefined,
-		});
+		await api.updateContact(
+			existing.contact_id,
+			completeContactUpdate(current, shopper.email, {
+				firstName: shopper.firstName,
+				lastName: shopper.lastName,
+				customFields: written.customFields,
+				joinListId: joins ? settings.listId : undefined,
+			}),
+		);
 	}
 	record(run, shopper, JOIN_STATUS[decision.action], {
 		contactId: existing.contact_id,
@@ -270,7 +276,7 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 		);
 		const oneByOne: Shopper[] = [];
 		for (const shopper of shoppers) {
-			const contact = byEmail.get(shopper.email.toLowerCase());
+			const contact = byEmail.get(normalizeEmail(shopper.email));
 			const decision = decide(shopper, contact, run.policy);
 			if (decision.action === 'skip') {
 				record(run, shopper, 'skipped', { reason: decision.reason, contactId: contact?.contact_id });
@@ -293,10 +299,10 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 
 		const members = new Map<string, string>();
 		for (const contact of await api.allContacts({ listId: settings.listId })) {
-			if (contact.email_address?.address) members.set(contact.email_address.address.toLowerCase(), contact.contact_id);
+			if (contact.email_address?.address) members.set(normalizeEmail(contact.email_address.address), contact.contact_id);
 		}
 		for (const entry of pending.values()) {
-			const contactId = members.get(entry.shopper.email.toLowerCase());
+			const contactId = members.get(normalizeEmail(entry.shopper.email));
 			if (contactId) {
 				record(run, entry.shopper, JOIN_STATUS[entry.decision.action], {
 					contactId,

@@ -1,9 +1,10 @@
 /** Remove Contact from List without n8n: "the shopper bought, stop the reminders". */
 import { chunk, type ConstantContactApi } from '../ConstantContact/api';
+import { normalizeEmail } from '../ConstantContact/email';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
 import { MAX_CONTACT_IDS_PER_ACTIVITY } from '../ConstantContact/limits';
 import type { Contact } from '../ConstantContact/types';
-import { unchangedContact } from './contactUpdate';
+import { completeContactUpdate } from './contactUpdate';
 import { resolveCustomFields } from './customFields';
 import { itemResult, type ItemResult } from './results';
 
@@ -29,7 +30,7 @@ export async function removeShoppersFromList(
 	try {
 		const lookup = await lookUp(api, removals, clearFieldLabels.length > 0);
 		for (const removal of removals) {
-			const contact = lookup.get(removal.email.toLowerCase());
+			const contact = lookup.get(normalizeEmail(removal.email));
 			if (!contact || contact.deleted_at) set(removal, { reason: 'not-found' }, 'skipped');
 			else if (!(contact.list_memberships ?? []).includes(listId)) {
 				set(removal, { reason: 'not-on-list', contactId: contact.contact_id }, 'skipped');
@@ -69,7 +70,7 @@ async function lookUp(api: ConstantContactApi, removals: Removal[], withFields: 
 
 /**
  * Empties the given custom fields of every shopper who is now off the list (removed, or was not on it) and still holds
- * a value there: one PUT per such contact, nothing else changed. A label without a custom field has nothing to clear.
+ * a value there: per such contact one read and one PUT that carries every other value unchanged (completeContactUpdate). A label without a custom field has nothing to clear.
  */
 async function clearCartFields(
 	api: ConstantContactApi,
@@ -82,22 +83,29 @@ async function clearCartFields(
 	const fieldIds = new Map(fields.ok ? [...fields.value.byLabel].map(([label, field]) => [label, field.custom_field_id]) : []);
 	for (const removal of removals) {
 		const result = results.get(removal.index)!;
-		const contact = lookup.get(removal.email.toLowerCase());
+		const contact = lookup.get(normalizeEmail(removal.email));
 		const offTheList = result.status === 'removed' || result.reason === 'not-on-list';
 		if (!contact || !offTheList) continue;
 		if (!fields.ok) {
 			results.set(removal.index, { ...result, status: 'failed', error: fields.error });
 			continue;
 		}
-		const stale = [...fieldIds].filter(([, id]) => contact.custom_fields?.some((field) => field.custom_field_id === id && field.value !== ''));
-		if (stale.length === 0) continue;
+		const staleIn = (fields: Contact['custom_fields']) =>
+			[...fieldIds].filter(([, id]) => fields?.some((field) => field.custom_field_id === id && field.value !== ''));
+		if (staleIn(contact.custom_fields).length === 0) continue;
+		// A PUT replaces the contact's whole custom field set: read it right before, send all of it back with ours emptied.
 		const cleared = await attempt(
-			api.updateContact(contact.contact_id, {
-				...unchangedContact(contact, removal.email),
-				custom_fields: stale.map(([, id]) => ({ custom_field_id: id, value: '' })),
-			}),
+			(async () => {
+				const current = await api.getContact(contact.contact_id, ['custom_fields']);
+				const stale = staleIn(current.custom_fields);
+				if (stale.length > 0) {
+					const customFields = stale.map(([, id]) => ({ custom_field_id: id, value: '' }));
+					await api.updateContact(contact.contact_id, completeContactUpdate(current, removal.email, { customFields }));
+				}
+				return stale;
+			})(),
 		);
-		if (cleared.ok) result.customFields = Object.fromEntries(stale.map(([label]) => [label, '']));
+		if (cleared.ok) result.customFields = Object.fromEntries(cleared.value.map(([label]) => [label, '']));
 		else results.set(removal.index, { ...result, status: 'failed', error: cleared.error });
 	}
 }

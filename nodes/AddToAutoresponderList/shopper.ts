@@ -1,5 +1,5 @@
 /** A shopper as the node receives it: validated email, consent, names and cart values ready for Constant Contact. */
-import { emailProblem } from '../ConstantContact/email';
+import { emailProblem, normalizeEmail } from '../ConstantContact/email';
 import {
 	MAX_CUSTOM_FIELD_LABEL_LENGTH,
 	MAX_CUSTOM_FIELD_VALUE_LENGTH,
@@ -17,7 +17,7 @@ export interface CartValue {
 export interface Shopper {
 	/** Position of the input item. */
 	index: number;
-	/** Trimmed, as given. */
+	/** Trimmed and lower-cased (normalizeEmail): the form every look-up and key uses. */
 	email: string;
 	firstName?: string;
 	lastName?: string;
@@ -39,7 +39,7 @@ export class ShopperInputError extends Error {
 	}
 }
 
-/** Returns the trimmed email, or the reason it cannot be used. */
+/** Returns the normalized email (trimmed, lower case), or the reason it cannot be used. */
 export function checkEmail(value: unknown): { email: string } | { problem: string } {
 	const email = typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 	if (email === '') return { problem: 'The email address is empty.' };
@@ -49,7 +49,7 @@ export function checkEmail(value: unknown): { email: string } | { problem: strin
 	// The filter's rules: an address it skips as invalid_email is never created here either.
 	const problem = emailProblem(email);
 	if (problem) return { problem: `The email address ${JSON.stringify(email)} ${problem}.` };
-	return { email };
+	return { email: normalizeEmail(email) };
 }
 
 const YES = new Set(['true', 'yes', 'y', '1', 'explicit', 'opted_in', 'opt_in', 'opted-in', 'subscribed', 'granted', 'on']);

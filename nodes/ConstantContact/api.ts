@@ -1,5 +1,6 @@
 /** Typed calls per Constant Contact endpoint, all through the one client. */
 import type { ConstantContactClient } from './client';
+import { normalizeEmail } from './email';
 import { ConstantContactError } from './errors';
 import {
 	ACTIVITY_POLL_FIRST_DELAY_MS,
@@ -97,14 +98,14 @@ export class ConstantContactApi {
 	// ---- contacts ---------------------------------------------------------------------------------------
 	/** Any status, deleted included, so an unsubscribed or deleted contact is never mistaken for a new one. */
 	async getContactByEmail(email: string, include: ContactInclude[] = []): Promise<Contact | undefined> {
+		const wanted = normalizeEmail(email);
 		const page = await this.client.request<ContactsPage>({
 			method: 'GET',
 			path: '/contacts',
-			query: { email, status: 'all', include: include.join(',') || undefined },
-			action: `look up the contact ${email}`,
+			query: { email: wanted, status: 'all', include: include.join(',') || undefined },
+			action: `look up the contact ${wanted}`,
 		});
-		const wanted = email.trim().toLowerCase();
-		return (page.contacts ?? []).find((contact) => contact.email_address?.address.toLowerCase() === wanted);
+		return (page.contacts ?? []).find((contact) => normalizeEmail(contact.email_address?.address ?? '') === wanted);
 	}
 
 	async getContact(contactId: string, include: ContactInclude[] = []): Promise<Contact> {
@@ -166,13 +167,13 @@ export class ConstantContactApi {
 	 * regardless would spend a large account's daily quota on a handful of shoppers.
 	 */
 	async contactsByEmail(emails: Iterable<string>, include: ContactInclude[] = []): Promise<Map<string, Contact>> {
-		const wanted = new Set([...emails].map((email) => email.trim().toLowerCase()));
+		const wanted = new Set([...emails].map(normalizeEmail));
 		const byEmail = new Map<string, Contact>();
 		if (wanted.size === 0) return byEmail;
 		const accountReadRequests = Math.ceil((await this.countContacts()) / CONTACTS_PAGE_SIZE);
 		if (accountReadRequests < wanted.size) {
 			for (const contact of await this.allContacts({ include })) {
-				const email = contact.email_address?.address?.toLowerCase();
+				const email = normalizeEmail(contact.email_address?.address ?? '');
 				if (email && wanted.has(email)) byEmail.set(email, contact);
 			}
 			return byEmail;

@@ -1,4 +1,12 @@
 /** Constant Contact's email address rules, shared by the filter (skip invalid_email) and the add node (skip invalid-email). */
+
+/**
+ * The one form of an address used for every look-up and every key, in both nodes: trimmed and lower-cased.
+ * Constant Contact stores addresses in lower case and a look-up in another case may find nothing (reference §13).
+ */
+export function normalizeEmail(email: string): string {
+	return email.trim().toLowerCase();
+}
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const TOP_LEVEL_DOMAIN = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;

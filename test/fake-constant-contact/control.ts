@@ -33,6 +33,8 @@ export interface FakeConstantContactControl {
 		taggings?: string[];
 	}): Record<string, unknown>;
 	seedCustomField(field: { label: string; type?: string }): Record<string, unknown>;
+	/** Stand-in extra: puts an existing contact on a list now, as the merchant or another integration would. */
+	joinList(membership: { email: string; listId: string }): void;
 	snapshot(): {
 		contacts: Array<Record<string, unknown>>;
 		lists: Array<Record<string, unknown>>;
@@ -116,6 +118,12 @@ export function createControl(
 				account.addToList(contact, listId, 'seed');
 			}
 			return fullContact(contact.contact_id);
+		},
+		joinList({ email, listId }) {
+			const id = account.findContactIdByEmail(email);
+			if (!id) throw new Error(`No contact with email ${email}.`);
+			if (!account.lists.has(listId)) throw new Error(`No list with id ${listId}; seedList it first.`);
+			account.addToList(account.contacts.get(id)!, listId, 'seed');
 		},
 		seedCustomField({ label, type = 'string' }) {
 			if (account.customFieldIdByName.has(customFieldName(label).toLowerCase())) {
@@ -224,6 +232,7 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 			case 'seedList':
 			case 'seedContact':
 			case 'seedCustomField':
+			case 'joinList':
 				return (control[operation] as (arg: unknown) => unknown)(a);
 			case 'snapshot':
 			case 'requestLog':

@@ -5,7 +5,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { ConstantContactApi } from '../../../nodes/ConstantContact/api';
+import { ConstantContactClient } from '../../../nodes/ConstantContact/client';
+import { addShoppersToList } from '../../../nodes/AddToAutoresponderList/addToList';
+import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';
 import type { FakeConstantContact } from '../../fake-constant-contact';
+import { createFetchSend } from '../../support/fetchTransport';
 import { runFilter } from '../AbandonedCartFilter/fakeExecute';
 import { addParameters, runNode, useStandIn } from './setup';
 import { merchantData, packageFieldValues, seedMerchantAccount, type MerchantAccount } from '../../support/merchantData';
@@ -108,6 +113,57 @@ describe('Forget Shopper', () => {
 		const [out] = await runFilter({ items: [{ email: account.onTheList[0] }], parameters: { operation: 'forget' } });
 		expect(out[0].json.forgotten).toMatchObject({ reason: 'forgotten' });
 		expect(fakeCc.control.requestLog()).toEqual([]);
+		expectEveryMerchantValueKept();
+	});
+});
+
+describe('writes that race or would not fit', () => {
+	it('re-trigger keeps a list the customer joined while the removal from the reminder list was running', async () => {
+		const joinedMeanwhile = String(fakeCc.control.seedList({ name: 'Joined while the removal ran' }).list_id);
+		const email = account.onTheList[0];
+		let joined = false;
+		const { access_token } = fakeCc.control.issueTokens();
+		const pause = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+		const client = new ConstantContactClient({ send: createFetchSend({ accessToken: () => access_token }), apiBaseUrl: fakeCc.apiBaseUrl, sleep: pause });
+		// The activity poll's pause is when the merchant's other integration puts the customer on a list.
+		const api = new ConstantContactApi(client, async (ms) => {
+			if (!joined) fakeCc.control.joinList({ email, listId: joinedMeanwhile });
+			joined = true;
+			await pause(ms);
+		});
+		const shopper = readShopper({ index: 0, email, consent: true, cartValues: [{ label: 'ac_cart_id', value: 'cart-7' }] }, 'truncate');
+		const [result] = await addShoppersToList(api, [shopper], {
+			listId,
+			consentPolicy: 'consented',
+			repeatAbandoners: 'retrigger',
+			cooldownMs: 0,
+			reentryFieldLabel: 'ac_list_entries',
+			createMissingFields: false,
+			bulkThreshold: 1000,
+			now: Date.now(),
+		});
+		expect(joined).toBe(true);
+		expect(result.status).toBe('re-added');
+		expect(fakeCc.control.findContactByEmail(email)!.list_memberships).toEqual(expect.arrayContaining([listId, joinedMeanwhile]));
+		account.before.get(email)!.lists = [...account.before.get(email)!.lists, joinedMeanwhile].sort();
+		expectEveryMerchantValueKept();
+	});
+
+	it('fails the item with a clear reason, and writes nothing, when the customer would hold more than 25 custom field values', async () => {
+		const email = account.offTheList[0];
+		const many = Object.fromEntries(Array.from({ length: 23 }, (_, n) => [`survey_answer_${n + 1}`, `answer ${n + 1}`]));
+		fakeCc.control.seedContact({ email: 'many.fields@example.com', customFields: { ...many, loyalty_tier: 'silver' } });
+		const before = fakeCc.control.findContactByEmail('many.fields@example.com');
+		const run = await runNode(
+			fakeCc,
+			addParameters(listId, { cartFields: CART_FIELDS, firstName: '', consentPolicy: 'allShoppers' }),
+			shoppers(['many.fields@example.com', email]),
+			{ continueOnFail: true },
+		);
+		expect(run.json.map((json) => json.status)).toEqual(['failed', 'added']);
+		expect(run.json[0].reason).toBe('too-many-custom-fields');
+		expect(run.json[0].error).toMatch(/Nothing was written for many\.fields@example\.com: the contact would hold 26 custom field values/);
+		expect(fakeCc.control.findContactByEmail('many.fields@example.com')).toEqual(before);
 		expectEveryMerchantValueKept();
 	});
 });

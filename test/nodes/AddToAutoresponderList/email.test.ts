@@ -1,4 +1,6 @@
+import { emailKey } from '../../../nodes/AbandonedCartFilter/memory';
 import { checkEmail } from '../../../nodes/AddToAutoresponderList/shopper';
+import { normalizeEmail } from '../../../nodes/ConstantContact/email';
 
 describe('The email check of Add to Autoresponder List', () => {
 	it.each([
@@ -10,7 +12,12 @@ describe('The email check of Add to Autoresponder List', () => {
 		expect(checkEmail(email)).toEqual({ problem: expect.stringMatching(problem) });
 	});
 
-	it('accepts an ordinary address, trimmed, and keeps its case', () => {
-		expect(checkEmail('  Ada.Lovelace+cart@Example.com ')).toEqual({ email: 'Ada.Lovelace+cart@Example.com' });
+	it('accepts an ordinary address, trimmed and lower-cased: the form Constant Contact stores and finds', () => {
+		expect(checkEmail('  Ada.Lovelace+cart@Example.com ')).toEqual({ email: 'ada.lovelace+cart@example.com' });
+	});
+
+	it('gives both nodes one key per person, whatever the case and spaces the shop sent', () => {
+		expect(normalizeEmail(' Ada.Lovelace@Example.COM\t')).toBe('ada.lovelace@example.com');
+		expect(emailKey('Ada.Lovelace@Example.com ')).toBe(emailKey('ada.lovelace@example.com'));
 	});
 });
