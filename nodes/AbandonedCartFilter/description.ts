@@ -327,6 +327,34 @@ export const properties: INodeProperties[] = [
 		description: 'Statuses meaning the shopper is on the list, separated by commas',
 	},
 	{
+		displayName: 'Cart Details Not Written Field',
+		name: 'notWrittenField',
+		type: 'string',
+		displayOptions: markOnly,
+		default: 'cartFieldsNotWritten',
+		description: 'Where Add to Autoresponder List names the cart fields Constant Contact did not store (a bulk import can drop values for one contact)',
+	},
+	{
+		displayName: 'When Cart Details Were Not Written',
+		name: 'missingCartDetails',
+		type: 'options',
+		displayOptions: markOnly,
+		default: 'notReached',
+		options: [
+			{
+				name: 'Not Reached the List With Cart Details',
+				value: 'notReached',
+				description: 'Do not record the reminder; the cart stays due (the email would lack the cart link)',
+			},
+			{
+				name: 'Reached the List',
+				value: 'reached',
+				description: 'Record the reminder anyway',
+			},
+		],
+		description: 'How to treat an item whose shopper is on the list but whose cart details Constant Contact did not store',
+	},
+	{
 		displayName: 'Decision Field',
 		name: 'decisionField',
 		type: 'string',

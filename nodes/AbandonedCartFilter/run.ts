@@ -283,15 +283,18 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 	const memoryName = String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders');
 	let statusPath;
 	let decisionPath;
+	let notWrittenPath;
 	try {
 		statusPath = compilePath(String(ctx.getNodeParameter('statusField', 0, 'status')), 'the add status');
 		decisionPath = compilePath(String(ctx.getNodeParameter('decisionField', 0, 'decision')), 'the decision');
+		notWrittenPath = compilePath(String(ctx.getNodeParameter('notWrittenField', 0, 'cartFieldsNotWritten')), 'the cart details not written');
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
 	const successStatuses = new Set(
 		listOf(String(ctx.getNodeParameter('successStatuses', 0, 'created, updated, added, re-added, already-on-list'))),
 	);
+	const recordWithoutCartDetails = ctx.getNodeParameter('missingCartDetails', 0, 'notReached') === 'reached';
 	const at = instantParam(ctx, String(ctx.getNodeParameter('recordAt', 0, '')), 'Record At');
 	const memory = new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
 
@@ -306,8 +309,12 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		const statusText = status === undefined || status === null ? '' : String(status).trim().toLowerCase();
 		// A cart's own status ("open") may travel through the add node: only the add node's statuses decide
 		const failedAdd = json.error !== undefined || (ADD_STATUSES.has(statusText) && !successStatuses.has(statusText));
+		const notWritten = readPath(json, notWrittenPath);
+		const missingDetails = (Array.isArray(notWritten) ? notWritten : [notWritten]).filter((label) => typeof label === 'string' && label.trim() !== '');
 		if (failedAdd) {
 			results.push({ reason: 'not_on_list', facts: { status: statusText || 'error' } });
+		} else if (missingDetails.length > 0 && !recordWithoutCartDetails) {
+			results.push({ reason: 'cart_details_missing', facts: { fields: missingDetails.join(', ') } });
 		} else if (rawId === undefined || rawId === '' || typeof rawId === 'object') {
 			results.push({ reason: 'missing_cart_id', facts: { field: paths.cartId.label } });
 		} else if (step === undefined || step < 1) {

@@ -297,17 +297,26 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 		await importAndWait(run, imported, failPending);
 		await membershipInChunks(run, [...byId], 'add', failPending);
 
-		const members = new Map<string, string>();
-		for (const contact of await api.allContacts({ listId: settings.listId })) {
-			if (contact.email_address?.address) members.set(normalizeEmail(contact.email_address.address), contact.contact_id);
+		// Read back what Constant Contact holds: the list membership and every value the import was to write. The
+		// import reports per-contact problems only as free-text activity_errors and counts (reference §6.4), so the
+		// stored values, not the messages, decide what was written.
+		const members = new Map<string, Contact>();
+		for (const contact of await api.allContacts({ listId: settings.listId, include: ['custom_fields'] })) {
+			if (contact.email_address?.address) members.set(normalizeEmail(contact.email_address.address), contact);
 		}
 		for (const entry of pending.values()) {
-			const contactId = members.get(normalizeEmail(entry.shopper.email));
-			if (contactId) {
+			const member = members.get(normalizeEmail(entry.shopper.email));
+			if (member) {
+				const stored = new Map((member.custom_fields ?? []).map((field) => [field.custom_field_id, field.value]));
+				const notWritten = [...new Set(entry.written.customFields.filter((field) => stored.get(field.custom_field_id) !== field.value).map((field) => labelOf(run, field.custom_field_id)))];
 				record(run, entry.shopper, JOIN_STATUS[entry.decision.action], {
-					contactId,
-					customFields: entry.written.byLabel,
+					contactId: member.contact_id,
+					customFields: Object.fromEntries(Object.entries(entry.written.byLabel).filter(([label]) => !notWritten.includes(label))),
 					reason: entry.decision.action === 'stay' ? entry.decision.reason : entry.problem ?? null,
+					notWritten,
+					warning: notWritten.length
+						? `Constant Contact did not store ${notWritten.join(', ')} for ${entry.shopper.email}${entry.problem ? ` (${entry.problem})` : ''}; a reminder sent now would go out without ${notWritten.length === 1 ? 'it' : 'them'}.`
+						: null,
 				});
 			} else {
 				record(run, entry.shopper, 'failed', {
@@ -349,6 +358,11 @@ async function membershipInChunks(
 	}
 }
 
+function labelOf(run: Run, customFieldId: string): string {
+	for (const [label, id] of run.fieldIds) if (id === customFieldId) return label;
+	return customFieldId;
+}
+
 function contactIdOf(planned: Planned): string | null {
 	return 'contact' in planned.decision ? planned.decision.contact.contact_id : null;
 }
@@ -386,10 +400,13 @@ async function importAndWait(
 			);
 			continue;
 		}
+		// activity_errors are free text; a line that names a row's address or its import_data index explains that row.
 		for (const line of activity.activity_errors ?? []) {
-			const match = /import_data\[(\d+)\]:\s*(.*)$/.exec(line);
-			const entry = match ? entries[Number(match[1])] : undefined;
-			if (entry) entry.problem = entry.problem ? `${entry.problem}; ${match![2]}` : match![2];
+			const index = /import_data\[(\d+)\]/.exec(line);
+			const lower = line.toLowerCase();
+			const entry = index ? entries[Number(index[1])] : entries.find((candidate) => lower.includes(candidate.shopper.email));
+			const message = line.replace(/^.*?import_data\[\d+\]:\s*/, '');
+			if (entry) entry.problem = entry.problem ? `${entry.problem}; ${message}` : message;
 		}
 	}
 }

@@ -21,6 +21,10 @@ export interface ItemResult {
 	customFields: Record<string, string>;
 	/** Labels whose values were cut to fit Constant Contact's limits. */
 	truncated: string[];
+	/** Cart field labels whose values Constant Contact did not store (read back after a bulk import). */
+	notWritten: string[];
+	/** A sentence about what was not written, next to a status that is still true; null when everything was. */
+	warning: string | null;
 	/** Set when status is failed. */
 	error?: Error;
 }
@@ -30,7 +34,7 @@ export function itemResult(
 	email: string,
 	listId: string | null,
 	status: ItemStatus,
-	fields: Partial<Pick<ItemResult, 'contactId' | 'reason' | 'customFields' | 'truncated' | 'error'>> = {},
+	fields: Partial<Pick<ItemResult, 'contactId' | 'reason' | 'customFields' | 'truncated' | 'notWritten' | 'warning' | 'error'>> = {},
 ): ItemResult {
 	return {
 		index,
@@ -41,6 +45,8 @@ export function itemResult(
 		reason: fields.reason ?? null,
 		customFields: fields.customFields ?? {},
 		truncated: fields.truncated ?? [],
+		notWritten: fields.notWritten ?? [],
+		warning: fields.warning ?? null,
 		error: fields.error,
 	};
 }

@@ -53,8 +53,15 @@ type Body = Record<string, unknown>;
 export interface ActivityScheduler {
 	/** Runs `work` when the activity completes (unless a fault makes it fail or time out). */
 	schedule(activityId: string, work: () => void): void;
-	/** Per-contact import errors a fault asks for: the emails whose import should fail. */
-	importErrorsFor(emails: string[]): Set<string>;
+	/** Per-contact import errors a fault asks for. */
+	importErrorsFor(emails: string[]): ImportErrors;
+}
+
+export interface ImportErrors {
+	/** Emails whose whole row fails. */
+	rows: Set<string>;
+	/** Emails whose row imports but whose custom field values (these names, or all when undefined) are not stored. */
+	fields: Map<string, string[] | undefined>;
 }
 
 export class ConstantContactApi {
@@ -431,14 +438,14 @@ export class ConstantContactApi {
 		this.activities.schedule(activity.activity_id, () => {
 			const status = activity.status;
 			rows.forEach((row: Body, index) => {
-				const problem = failing.has(String(row?.email ?? '')) ? 'rejected by an injected fault' : this.importProblem(row);
+				const problem = failing.rows.has(String(row?.email ?? '')) ? 'rejected by an injected fault' : this.importProblem(row);
 				if (problem) {
 					status.error_count++;
 					if (problem.startsWith('invalid email')) status.correctable_count++;
 					activity.activity_errors.push(`import_data[${index}]: ${problem}`);
 					return;
 				}
-				this.importRow(row, targets, activity.activity_errors, index);
+				this.importRow(row, targets, activity.activity_errors, index, failing.fields);
 				status.person_count++;
 				status.items_completed_count++;
 				if (this.account.contacts.get(this.account.findContactIdByEmail(String(row.email))!)!.permission === 'unsubscribed') {
@@ -470,7 +477,7 @@ export class ConstantContactApi {
 		return undefined;
 	}
 
-	private importRow(row: Body, targets: string[], errors: string[], index: number): void {
+	private importRow(row: Body, targets: string[], errors: string[], index: number, fieldFaults: ImportErrors['fields']): void {
 		const address = String(row.email);
 		const existingId = this.account.findContactIdByEmail(address);
 		// New contacts get implicit permission; an existing contact's permission is left as it was.
@@ -484,8 +491,10 @@ export class ConstantContactApi {
 		if (row.birthday_month !== undefined) core.birthday_month = Number(row.birthday_month);
 		if (row.birthday_day !== undefined) core.birthday_day = Number(row.birthday_day);
 		this.account.setCore(contact, core, false);
+		const refused = fieldFaults.has(address) ? (fieldFaults.get(address) ?? Object.keys(row).filter((k) => k.startsWith('cf:')).map((k) => k.slice(3))) : [];
+		if (refused.length) errors.push(`Contact ${address}: values for ${refused.join(', ')} could not be saved (injected fault)`);
 		for (const key of Object.keys(row)) {
-			if (!key.startsWith('cf:')) continue;
+			if (!key.startsWith('cf:') || refused.includes(key.slice(3))) continue;
 			const fieldId = this.account.customFieldIdByName.get(customFieldName(key.slice(3)).toLowerCase());
 			if (!fieldId) errors.push(`import_data[${index}]: custom field ${key.slice(3)} does not exist; value ignored`);
 			else contact.customFields.set(fieldId, String(row[key]));

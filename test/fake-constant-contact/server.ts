@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-import { ApiFailure, ConstantContactApi } from './api';
+import { ApiFailure, ConstantContactApi, type ImportErrors } from './api';
 import { ConsentAudit } from './consent';
 import type { ContractChecker } from './contract';
 import { OAuthServer, isOAuthError, splitScope } from './oauth';
@@ -19,16 +19,22 @@ export interface Fault {
 		| 'drop'
 		| 'activity_failed'
 		| 'activity_timed_out'
-		| 'import_contact_errors';
+		| 'import_contact_errors'
+		| 'import_field_errors';
 	status?: number;
 	ms?: number;
-	/** import_contact_errors only: emails whose import fails; default the first contact of the import. */
+	/** import_contact_errors / import_field_errors: emails whose row fails; default the first contact of the import. */
 	emails?: string[];
+	/**
+	 * import_field_errors only: custom field names (the part after `cf:`) whose values are not stored; default all. The
+	 * contact is still imported and joins the list, and an activity_errors line names the address (free text).
+	 */
+	fields?: string[];
 }
 
 const REQUEST_FAULTS = new Set<Fault['kind']>(['throttled', 'quota_exceeded', 'status', 'hang', 'drop']);
 const ACTIVITY_FAULTS = new Set<Fault['kind']>(['activity_failed', 'activity_timed_out']);
-const IMPORT_FAULTS = new Set<Fault['kind']>(['import_contact_errors']);
+const IMPORT_FAULTS = new Set<Fault['kind']>(['import_contact_errors', 'import_field_errors']);
 
 export interface RequestLogEntry {
 	method: string;
@@ -302,9 +308,11 @@ export class FakeServer {
 		return request ? this.takeFault(request.method, request.path, kinds) : undefined;
 	}
 
-	private importErrorsFor(emails: string[]): Set<string> {
+	private importErrorsFor(emails: string[]): ImportErrors {
 		const fault = this.takeActivityFault(IMPORT_FAULTS);
-		return new Set(fault ? (fault.emails ?? emails.slice(0, 1)) : []);
+		const affected = fault ? (fault.emails ?? emails.slice(0, 1)) : [];
+		if (fault?.kind === 'import_field_errors') return { rows: new Set(), fields: new Map(affected.map((email) => [email, fault.fields])) };
+		return { rows: new Set(affected), fields: new Map() };
 	}
 
 	private runActivity(activityId: string, work: () => void): void {

@@ -38,13 +38,16 @@ export function toOutput(
 			reason: result.status === 'failed' && result.error ? failureReason(result.error) : result.reason,
 			customFields: result.customFields,
 			truncated: result.truncated,
+			// Mark Reminders Sent reads this: a reminder sent now would lack these cart details.
+			cartFieldsNotWritten: result.notWritten,
+			warning: result.warning,
 		};
 		if (result.status !== 'failed') return { json, pairedItem: { item: itemIndex } };
 		const error = toNodeError(context, result.error ?? new Error('The item failed for an unknown reason.'), itemIndex);
 		if (!continueOnFail) throw error;
 		if (toErrorOutput) {
-			const { email, contactId, listId, status, reason, customFields, truncated } = json;
-			const details = { email, contactId, listId, status, reason, customFields, truncated };
+			const { email, contactId, listId, status, reason, customFields, truncated, cartFieldsNotWritten, warning } = json;
+			const details = { email, contactId, listId, status, reason, customFields, truncated, cartFieldsNotWritten, warning };
 			return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
 		}
 		json.error = error.message;

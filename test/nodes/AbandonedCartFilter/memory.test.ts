@@ -54,6 +54,19 @@ describe('Mark Reminders Sent', () => {
 		expect((await markSent(NOW_MS, added(first.send, status), staticData))[0].recorded).toBe(true);
 	});
 
+	it('leaves due, by default, a shopper on the list whose cart details Constant Contact did not store; records them when told to', async () => {
+		const staticData: IDataObject = {};
+		const first = await decideAt(NOW_MS, [cartRow()], staticData);
+		const lacking = first.send.map((json) => ({ ...json, status: 'added', cartFieldsNotWritten: ['ac_recovery_url'] }));
+		expect((await markSent(NOW_MS, lacking, staticData))[0]).toMatchObject({
+			recorded: false,
+			reason: 'cart_details_missing',
+			message: expect.stringContaining('(ac_recovery_url)'),
+		});
+		const [out] = await runFilter({ items: lacking, staticData, parameters: { operation: 'markSent', recordAt: iso(NOW_MS), missingCartDetails: 'reached' } });
+		expect(out[0].json.reminder).toMatchObject({ recorded: true, reason: 'recorded' });
+	});
+
 	it.each(['skipped', 'removed'])('does not record a shopper whose add status is %s', async (status) => {
 		const staticData: IDataObject = {};
 		const first = await decideAt(NOW_MS, [cartRow()], staticData);

@@ -69,6 +69,20 @@ describe('Add Contact to List in bulk', () => {
 		expect(String(run.json[1].error)).toMatch(/did not put shopper2@example.com on the list: rejected by an injected fault/);
 	});
 
+	it('keeps a truthful status and names the cart fields an import did not store, whatever the wording of its error', async () => {
+		fakeCc.control.seedCustomField({ label: 'ac_recovery_url' });
+		fakeCc.control.injectFaults([{ kind: 'import_field_errors', emails: ['shopper2@example.com'], fields: ['ac_recovery_url'] }]);
+		const cartFields = { field: [{ label: 'ac_cart_id', value: (item: { cartId?: unknown }) => item.cartId }, { label: 'ac_recovery_url', value: 'https://shop.example.com/r/1' }] };
+		const run = await runNode(fakeCc, addParameters(listId, { cartFields, options: { bulkThreshold: 2 } }), [cart(1), cart(2)], { continueOnFail: true });
+		expect(run.json.map((json) => [json.status, json.cartFieldsNotWritten])).toEqual([
+			['created', []],
+			['created', ['ac_recovery_url']],
+		]);
+		expect(run.json[1].customFields).toEqual({ ac_cart_id: 'cart-1002' });
+		expect(run.json[1].warning).toMatch(/^Constant Contact did not store ac_recovery_url for shopper2@example.com \(Contact shopper2@example.com: values for ac_recovery_url could not be saved/);
+		expect(run.json[0].warning).toBeNull();
+	});
+
 	it('fails the items of an import activity that ends failed, with no shopper reported as added', async () => {
 		fakeCc.control.injectFaults([{ kind: 'activity_failed', match: { path: '/v3/activities/contacts_json_import' } }]);
 		const parameters = addParameters(listId, { options: { bulkThreshold: 2 } });
