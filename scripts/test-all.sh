@@ -37,7 +37,7 @@ stage "typecheck" npm run typecheck; count_stage $?
 rm -f .cache/jest-results.json
 stage "unit and in-process tests (jest)" npm test -- --json --outputFile=.cache/jest-results.json
 count_jest
-stage "live check against the stand-in, rotating and long-lived refresh tokens" npx tsx test/live/ci.ts; count_stage $?
+stage "live check against the stand-in, rotating and long-lived refresh tokens, PUT replace and merge" npx tsx test/live/ci.ts; count_stage $?
 e2e_from=$(wc -l < "$log")
 stage "real n8n end to end (2.41.1 and 1.123.81)" npm run test:e2e
 e2e_status=$?

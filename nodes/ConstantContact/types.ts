@@ -62,6 +62,8 @@ export interface Contact extends ContactCore {
 	deleted_at?: string;
 	custom_fields?: ContactCustomFieldValue[];
 	list_memberships?: string[];
+	/** Read only by the live check; the nodes never send phone numbers, so a PUT keeps them. */
+	phone_numbers?: Array<{ phone_number?: string; kind?: string }>;
 }
 
 export interface ContactsPage {

@@ -1,5 +1,5 @@
 /**
- * The live check: every Constant Contact call the nodes depend on, in seven steps, through the package's own
+ * The live check: every Constant Contact call the nodes depend on, in eight steps, through the package's own
  * client (nodes/ConstantContact). One line per step; a summary of what Constant Contact did, to compare with the
  * stand-in. Never prints a token or the client secret.
  */
@@ -7,8 +7,12 @@ import { ConstantContactApi } from '../../nodes/ConstantContact/api';
 import { ConstantContactClient, type Send } from '../../nodes/ConstantContact/client';
 import { ConstantContactError } from '../../nodes/ConstantContact/errors';
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../../nodes/ConstantContact/limits';
-import type { Activity, Contact, ContactList, CustomField } from '../../nodes/ConstantContact/types';
+import type { Activity, Contact, ContactList, ContactsPage, ContactUpdateBody, CustomField } from '../../nodes/ConstantContact/types';
+import { addShoppersToList } from '../../nodes/AddToAutoresponderList/addToList';
+import { completeContactUpdate, unchangedContact } from '../../nodes/AddToAutoresponderList/contactUpdate';
 import { resolveCustomFields } from '../../nodes/AddToAutoresponderList/customFields';
+import { removeShoppersFromList } from '../../nodes/AddToAutoresponderList/removeFromList';
+import type { ItemResult } from '../../nodes/AddToAutoresponderList/results';
 import { DEFAULT_REENTRY_FIELD, writeListEntry } from '../../nodes/AddToAutoresponderList/reentry';
 import { readShopper, type Shopper } from '../../nodes/AddToAutoresponderList/shopper';
 import { createFetchSend } from '../support/fetchTransport';
@@ -28,6 +32,13 @@ export interface LiveCheckOptions {
 	sleep?: (ms: number) => Promise<void>;
 	/** The client's throttle; default Constant Contact's 4 per second. Tests against an unlimited stand-in raise it. */
 	requestsPerSecond?: number;
+	/** The node's write functions step 7 runs; default the package's own. Tests swap in a faulty one to see it caught. */
+	writePaths?: WritePaths;
+}
+
+export interface WritePaths {
+	addShoppersToList: typeof addShoppersToList;
+	removeShoppersFromList: typeof removeShoppersFromList;
 }
 
 export type StepStatus = 'ok' | 'failed' | 'skipped';
@@ -61,6 +72,14 @@ export interface Observations {
 	activities: ActivityTiming[];
 	requests: number;
 	throttledAnswers: number;
+	/** What a PUT did with a custom_fields / list_memberships array that left one item out. */
+	putCustomFields?: 'replaced' | 'merged';
+	putLists?: 'replaced' | 'merged';
+	/** Whether GET /contacts?email= found the test contact with its address in upper case. */
+	emailLookup?: 'case-sensitive' | 'case-insensitive';
+	/** Whether the merchant's data on the test contact survived every write path of the nodes; with what was lost. */
+	dataPreserved?: 'yes' | 'no';
+	dataLost: string[];
 }
 
 export interface LiveCheckResult {
@@ -76,10 +95,16 @@ export const STEP_NAMES = [
 	'Upsert the test contact',
 	'Remove and re-add (repeat abandoner)',
 	'Bulk import and membership activity',
+	'Merchant data through every write path',
 	'Clean up',
 ] as const;
 
-const CLEANUP_STEP = 7;
+const CLEANUP_STEP = 8;
+/** The merchant's own data the check gives the test contact, which no write of the nodes may erase. */
+const MERCHANT_FIELD_LABEL = 'live_check_merchant_field';
+const MERCHANT_PHONE = { phone_number: '+1 555 010 0199', kind: 'home' };
+const SECOND_LIST_SUFFIX = ' (second list, live check)';
+const ALL_INCLUDES = ['custom_fields', 'list_memberships', 'phone_numbers', 'street_addresses', 'taggings', 'notes'] as const;
 const ACTIVITY_MAX_WAIT_MS = 5 * 60 * 1000;
 const CONTACT_INCLUDE = ['custom_fields', 'list_memberships'] as const;
 
@@ -107,7 +132,7 @@ export async function runLiveCheck(config: LiveConfig, options: LiveCheckOptions
 	const run: Run = {
 		config,
 		options,
-		observed: { signUpFormActions: [], activities: [], requests: 0, throttledAnswers: 0 },
+		observed: { signUpFormActions: [], activities: [], requests: 0, throttledAnswers: 0, dataLost: [] },
 		secrets: new Set([config.clientSecret, config.refreshToken ?? ''].filter((secret) => secret.length >= 4)),
 		fields: new Map(),
 		written: {},
@@ -124,6 +149,7 @@ export async function runLiveCheck(config: LiveConfig, options: LiveCheckOptions
 		upsertStep,
 		reAddStep,
 		bulkStep,
+		merchantDataStep,
 		cleanUpStep,
 	];
 	const results: StepResult[] = [];
@@ -269,6 +295,13 @@ async function upsertStep(run: Run): Promise<string> {
 		})),
 	};
 	for (const { label, value } of shopper.cartValues) run.written[label] = value;
+	// sign_up_form re-subscribes an unsubscribed contact (reference §3.4): never for one.
+	const existing = await api.getContactByEmail(shopper.email);
+	if (existing?.email_address?.permission_to_send === 'unsubscribed') {
+		throw new Mismatch(
+			`The test contact ${shopper.email} is unsubscribed; the check never signs an unsubscribed address up again. Use another CC_TEST_EMAIL.`,
+		);
+	}
 	const first = await api.signUpForm(body);
 	run.contactId = first.contact_id;
 	// The same request again is what a repeat abandoner's sign-up looks like: it must say "updated".
@@ -328,6 +361,110 @@ async function bulkStep(run: Run): Promise<string> {
 	const added = await runActivity(run, 'add_list_memberships', () => api.addListMemberships([contactId], [listId]));
 	await expectReadBackToMatch(run, 'After the import and the add');
 	return `import ${imported.state} in ${seconds(imported.ms)} (${label} updated through ${column}); add_list_memberships ${added.state} in ${seconds(added.ms)}; on the list`;
+}
+
+/**
+ * Gives the test contact data of the merchant's own (a custom field value, a second list, a phone number), asks
+ * Constant Contact what a PUT does with arrays that leave items out and whether the email look-up ignores case, then
+ * runs the nodes' own write functions (remove, join, stay with new values, re-trigger, bulk re-trigger, remove with
+ * Clear Cart Fields) and reads the contact back after each: the merchant's data must still be there.
+ */
+async function merchantDataStep(run: Run): Promise<string> {
+	const api = run.api!;
+	const [contactId, listId, email] = [run.contactId!, run.list!.list_id, run.config.testEmail];
+	const write = run.options.writePaths ?? { addShoppersToList, removeShoppersFromList };
+	const before = await api.getContact(contactId, [...ALL_INCLUDES]);
+	if (before.email_address?.permission_to_send === 'unsubscribed') throw new Mismatch(`The test contact ${email} is unsubscribed; nothing was written.`);
+	const merchantField = (await resolveCustomFields(api, [MERCHANT_FIELD_LABEL], true)).byLabel.get(MERCHANT_FIELD_LABEL);
+	if (!merchantField) throw new Mismatch(`could not find or create the custom field ${MERCHANT_FIELD_LABEL}`);
+	const secondListName = `${run.list!.name}${SECOND_LIST_SUFFIX}`;
+	const secondList = (await api.findListByName(secondListName)) ?? (await api.createList(secondListName, 'The live check\'s stand-in for a merchant\'s other list.'));
+	const merchantValue = `merchant value ${new Date().toISOString()}`;
+	const withMerchantData = (contact: Contact): ContactUpdateBody =>
+		({
+			...completeContactUpdate(contact, email, {
+				customFields: [{ custom_field_id: merchantField.custom_field_id, value: merchantValue }],
+				joinListId: secondList.list_id,
+			}),
+			phone_numbers: [...(contact.phone_numbers ?? []).filter((phone) => phone.phone_number !== MERCHANT_PHONE.phone_number), MERCHANT_PHONE],
+		}) as ContactUpdateBody;
+	await api.updateContact(contactId, withMerchantData(before));
+
+	// The probe: a PUT whose arrays leave out only the check's own merchant value and second list.
+	const current = await api.getContact(contactId, [...CONTACT_INCLUDE]);
+	await api.updateContact(contactId, {
+		...unchangedContact(current, email),
+		custom_fields: (current.custom_fields ?? []).filter((field) => field.custom_field_id !== merchantField.custom_field_id),
+		list_memberships: (current.list_memberships ?? []).filter((id) => id !== secondList.list_id),
+	});
+	const probed = await api.getContact(contactId, [...ALL_INCLUDES]);
+	const kept = (contact: Contact) => ({
+		field: contact.custom_fields?.some((field) => field.custom_field_id === merchantField.custom_field_id && field.value === merchantValue) ?? false,
+		list: contact.list_memberships?.includes(secondList.list_id) ?? false,
+		phone: contact.phone_numbers?.some((phone) => phone.phone_number === MERCHANT_PHONE.phone_number) ?? false,
+	});
+	run.observed.putCustomFields = kept(probed).field ? 'merged' : 'replaced';
+	run.observed.putLists = kept(probed).list ? 'merged' : 'replaced';
+	await api.updateContact(contactId, withMerchantData(probed));
+
+	const upperCase = email.toUpperCase();
+	const found = await api.client.request<ContactsPage>({
+		method: 'GET',
+		path: '/contacts',
+		query: { email: upperCase, status: 'all' },
+		action: 'look up the test contact with its address in upper case',
+	});
+	const foundIt = (found.contacts ?? []).some((contact) => contact.contact_id === contactId);
+	run.observed.emailLookup = upperCase !== email.toLowerCase() && !foundIt ? 'case-sensitive' : 'case-insensitive';
+
+	const shopper = (n: number) =>
+		readShopper(
+			{
+				index: 0,
+				email,
+				consent: true,
+				cartValues: [...run.fields.keys()]
+					.filter((label) => label !== DEFAULT_REENTRY_FIELD)
+					.map((label) => ({ label, value: /url/i.test(label) ? `https://shop.example/cart/recover?cart=live-check-${n}` : `live check ${n}` })),
+			},
+			'truncate',
+		);
+	const settings = (repeat: 'leave' | 'retrigger', bulkThreshold = 1000) => ({
+		listId,
+		consentPolicy: 'consented' as const,
+		repeatAbandoners: repeat,
+		cooldownMs: 0,
+		reentryFieldLabel: DEFAULT_REENTRY_FIELD,
+		createMissingFields: false,
+		bulkThreshold,
+		now: Date.now(),
+	});
+	const clearLabel = [...run.fields.keys()].find((label) => label !== DEFAULT_REENTRY_FIELD) ?? DEFAULT_REENTRY_FIELD;
+	const paths: Array<[string, string, () => Promise<ItemResult[]>]> = [
+		['remove', 'removed', () => write.removeShoppersFromList(api, [{ index: 0, email }], listId)],
+		['join', 'added', () => write.addShoppersToList(api, [shopper(1)], settings('leave'))],
+		['stay with new cart values', 'already-on-list', () => write.addShoppersToList(api, [shopper(2)], settings('leave'))],
+		['re-trigger', 're-added', () => write.addShoppersToList(api, [shopper(3)], settings('retrigger'))],
+		['bulk re-trigger', 're-added', () => write.addShoppersToList(api, [shopper(4)], settings('retrigger', 1))],
+		['remove with Clear Cart Fields', 'removed', () => write.removeShoppersFromList(api, [{ index: 0, email }], listId, [clearLabel])],
+	];
+	const lost: string[] = [];
+	for (const [name, expected, path] of paths) {
+		const [result] = await path();
+		if (result.status !== expected) {
+			throw new Mismatch(`${name}: the node said "${result.status}"${result.error ? ` (${result.error.message})` : ''}, expected "${expected}"`);
+		}
+		const after = kept(await api.getContact(contactId, [...ALL_INCLUDES]));
+		if (!after.field) lost.push(`${name} erased the custom field value`);
+		if (!after.list) lost.push(`${name} took the contact off the second list`);
+		if (!after.phone) lost.push(`${name} erased the phone number`);
+	}
+	// Leaves the test contact on no list of the check's (clean-up takes it off the reminder list).
+	await runActivity(run, 'remove_list_memberships', () => api.removeListMemberships([contactId], [secondList.list_id]));
+	run.observed.dataLost = lost;
+	run.observed.dataPreserved = lost.length ? 'no' : 'yes';
+	if (lost.length) throw new Mismatch(`The merchant's data was not preserved: ${lost.join('; ')}`);
+	return `${paths.length} write paths of the nodes (${paths.map(([name]) => name).join(', ')}); custom field value, second list and phone number kept after each`;
 }
 
 async function cleanUpStep(run: Run): Promise<string> {
@@ -527,6 +664,10 @@ function summary(observed: Observations): string[] {
 		`  sign_up_form action values: ${observed.signUpFormActions.length ? observed.signUpFormActions.map((action) => `"${action}"`).join(', then ') : 'not reached'}; permission afterwards: ${observed.permissionAfterSignUp ?? '?'}`,
 		`  activities: ${activities.length ? activities.join('; ') : 'none ran'}`,
 		`  requests to the API: ${observed.requests}; throttled answers (429): ${observed.throttledAnswers}`,
+		`  PUT custom_fields: ${observed.putCustomFields ?? 'not reached'}`,
+		`  PUT lists: ${observed.putLists ?? 'not reached'}`,
+		`  email look-up: ${observed.emailLookup ?? 'not reached'}`,
+		`  data preserved: ${observed.dataPreserved ?? 'not reached'}${observed.dataLost.length ? ` (${observed.dataLost.join('; ')})` : ''}`,
 	];
 }
 

@@ -1,8 +1,10 @@
 /**
  * CI: `npx tsx test/live/ci.ts`. Runs `npm run smoke:live` as a user would, against a freshly started stand-in,
- * once with rotating and once with long-lived refresh tokens (refresh token from the stand-in's OAuth dance).
- * Exits non-zero unless both runs exit 0, report the right refresh-token kind, leave the stand-in's contract
- * check clean and never meet a 429.
+ * once with rotating refresh tokens and the stand-in's default PUT (replaces) and exact email look-up, once with
+ * long-lived refresh tokens and the kinder readings (PUT merges, look-up ignores case); refresh token from the
+ * stand-in's OAuth dance. Exits non-zero unless both runs exit 0, report the right refresh-token kind and the
+ * verdict lines of their stand-in (PUT custom_fields / lists, email look-up, data preserved: yes), leave the
+ * stand-in's contract and consent checks clean and never meet a 429.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -13,13 +15,21 @@ import { type FakeConstantContact, startFakeConstantContact } from '../fake-cons
 
 type Mode = 'rotating' | 'long-lived';
 
+/** Each refresh-token mode runs against one reading of Constant Contact, and must print its verdicts. */
+const STAND_IN = {
+	rotating: { putSemantics: 'replace', emailLookup: 'exact', verdicts: ['PUT custom_fields: replaced', 'PUT lists: replaced', 'email look-up: case-sensitive', 'data preserved: yes'] },
+	'long-lived': { putSemantics: 'merge', emailLookup: 'case-insensitive', verdicts: ['PUT custom_fields: merged', 'PUT lists: merged', 'email look-up: case-insensitive', 'data preserved: yes'] },
+} as const;
+
 const REPOSITORY = path.resolve(__dirname, '../..');
 const LIST_NAME = 'Abandoned cart reminders (CI)';
 const TEST_EMAIL = 'owner+live-check@example-shop.test';
 const RUN_TIMEOUT_MS = 120_000;
 
 async function checkMode(mode: Mode): Promise<string[]> {
-	const cc = await startFakeConstantContact({ refreshTokenMode: mode });
+	const { putSemantics, emailLookup } = STAND_IN[mode];
+	console.log(`== stand-in: PUT ${putSemantics}s included custom fields and lists; email look-up ${emailLookup}`);
+	const cc = await startFakeConstantContact({ refreshTokenMode: mode, putSemantics, emailLookup });
 	try {
 		// The long-lived run meets an existing list and field (the "find" paths); the rotating run creates them.
 		if (mode === 'long-lived') {
@@ -49,6 +59,11 @@ function problemsOf(mode: Mode, cc: FakeConstantContact, code: number | null, li
 	const problems: string[] = [];
 	if (code !== 0) problems.push(`npm run smoke:live exited ${code}`);
 	if (!lines.some((line) => line.includes(`refresh tokens: ${mode};`))) problems.push(`the summary does not report ${mode} refresh tokens`);
+	for (const verdict of STAND_IN[mode].verdicts) {
+		if (!lines.some((line) => line.trim() === verdict)) problems.push(`the summary does not say "${verdict}"`);
+	}
+	const consent = cc.control.consentViolations();
+	if (consent.length) problems.push(`consent violations: ${JSON.stringify(consent)}`);
 	const violations = cc.control.contractViolations();
 	if (violations.length) problems.push(`the stand-in saw requests outside the contract: ${JSON.stringify(violations)}`);
 	const throttled = cc.control.requestLog().filter((entry) => entry.status === 429).length;

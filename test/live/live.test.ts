@@ -5,7 +5,10 @@ import path from 'node:path';
 
 import { SERVER_ERROR_MAX_RETRIES } from '../../nodes/ConstantContact/limits';
 import { type Fault, type FakeConstantContact, startFakeConstantContact } from '../fake-constant-contact';
-import { runLiveCheck, type LiveCheckOptions, type LiveCheckResult } from './check';
+import { addShoppersToList } from '../../nodes/AddToAutoresponderList/addToList';
+import { unchangedContact } from '../../nodes/AddToAutoresponderList/contactUpdate';
+import { removeShoppersFromList } from '../../nodes/AddToAutoresponderList/removeFromList';
+import { runLiveCheck, type LiveCheckOptions, type LiveCheckResult, type WritePaths } from './check';
 import { FALLBACK_FIELD_LABELS, readLiveConfig, type LiveConfig } from './config';
 
 const SCOPE_WITH_ACCOUNT = 'contact_data offline_access account_read';
@@ -39,17 +42,17 @@ describe('the live check against a freshly started stand-in', () => {
 	let cc: FakeConstantContact;
 	afterEach(async () => await cc.stop());
 
-	it('passes all seven steps with rotating refresh tokens, reports them as rotating and hands over the new refresh token', async () => {
+	it('passes all eight steps with rotating refresh tokens, reports them as rotating and hands over the new refresh token', async () => {
 		cc = await startFakeConstantContact({ refreshTokenMode: 'rotating' });
 		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
 		const kept: string[] = [];
 		const { result, lines } = await check(configFor(cc, issued.refresh_token), { onRefreshToken: (token) => void kept.push(token) });
 
-		expect(result.steps.map((step) => step.status)).toEqual(Array(7).fill('ok'));
+		expect(result.steps.map((step) => step.status)).toEqual(Array(8).fill('ok'));
 		expect(result.ok).toBe(true);
 		expect(result.observed.refreshTokens).toBe('rotating');
 		expect(result.observed.signUpFormActions).toEqual(['created', 'updated']);
-		expect(lines).toContain('Result: all 7 steps matched what the nodes expect.');
+		expect(lines).toContain('Result: all 8 steps matched what the nodes expect.');
 		expect(lines.find((line) => line.includes('4. Upsert the test contact'))).toMatch(/ac_recovery_url cut to 255 characters/);
 		expect(kept).toHaveLength(1);
 		expect(kept[0]).not.toBe(issued.refresh_token);
@@ -75,7 +78,7 @@ describe('the live check against a freshly started stand-in', () => {
 		expect(result.observed.refreshTokens).toBe('long-lived');
 		expect(lines.find((line) => line.includes('2. Account'))).toMatch(/account summary skipped.*list "Abandoned cart reminders" found/);
 		expect(lines.find((line) => line.includes('3. Custom fields'))).toMatch(/created ac_recovery_url, ac_item_count, ac_list_entries$/);
-		expect(lines.find((line) => line.includes('7. Clean up'))).toMatch(/contact deleted/);
+		expect(lines.find((line) => line.includes('8. Clean up'))).toMatch(/contact deleted/);
 		expect(cc.control.findContactByEmail(TEST_EMAIL)?.deleted_at).toBeTruthy();
 		expect(cc.control.contractViolations()).toEqual([]);
 	});
@@ -105,6 +108,72 @@ describe('the live check against a freshly started stand-in', () => {
 	});
 });
 
+describe('what Constant Contact does with a PUT and an email look-up, and whether the merchant\'s data survives', () => {
+	let cc: FakeConstantContact;
+	afterEach(async () => await cc.stop());
+	const quickly = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+
+	it.each([
+		['replace', 'exact', 'replaced', 'case-sensitive'],
+		['merge', 'case-insensitive', 'merged', 'case-insensitive'],
+	] as const)('prints the verdicts for a stand-in whose PUT does %s and whose look-up is %s, and keeps the data either way', async (putSemantics, emailLookup, put, lookup) => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20, putSemantics, emailLookup });
+		const issued = cc.control.issueTokens();
+		const { result, lines } = await check(configFor(cc, issued.refresh_token), { sleep: quickly, requestsPerSecond: 1000 });
+
+		expect(result.steps[6]).toMatchObject({ name: 'Merchant data through every write path', status: 'ok' });
+		expect(result.ok).toBe(true);
+		expect(lines).toEqual(
+			expect.arrayContaining([`  PUT custom_fields: ${put}`, `  PUT lists: ${put}`, `  email look-up: ${lookup}`, '  data preserved: yes']),
+		);
+		const contact = cc.control.findContactByEmail(TEST_EMAIL)!;
+		expect(contact.list_memberships).toEqual([]);
+		expect(contact.phone_numbers).toEqual([{ phone_number: '+1 555 010 0199', kind: 'home' }]);
+		expect(cc.control.contractViolations()).toEqual([]);
+		expect(cc.control.consentViolations()).toEqual([]);
+	});
+
+	it('catches a write that erases the merchant\'s data: step 7 fails and says what was lost', async () => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
+		const issued = cc.control.issueTokens();
+		// The write this package used to make: a PUT carrying only the cart fields (its own) and the reminder list.
+		const partialPut: WritePaths['addShoppersToList'] = async (api, shoppers, settings) => {
+			const results = await addShoppersToList(api, shoppers, settings);
+			const contact = (await api.getContactByEmail(shoppers[0].email, ['custom_fields', 'list_memberships']))!;
+			const ownFields = new Set((await api.listCustomFields()).filter((field) => field.label.startsWith('ac_')).map((field) => field.custom_field_id));
+			await api.updateContact(contact.contact_id, {
+				...unchangedContact(contact, shoppers[0].email),
+				custom_fields: contact.custom_fields!.filter((field) => ownFields.has(field.custom_field_id)),
+				list_memberships: [settings.listId],
+			});
+			return results;
+		};
+		const { result, lines } = await check(configFor(cc, issued.refresh_token), {
+			sleep: quickly,
+			requestsPerSecond: 1000,
+			writePaths: { addShoppersToList: partialPut, removeShoppersFromList },
+		});
+
+		expect(result.ok).toBe(false);
+		expect(result.steps[6].status).toBe('failed');
+		expect(lines.find((line) => line.startsWith('FAIL 7.'))).toMatch(/The merchant's data was not preserved: join erased the custom field value; join took the contact off the second list/);
+		expect(lines.find((line) => line.startsWith('  data preserved: '))).toMatch(/^ {2}data preserved: no \(join erased the custom field value/);
+		expect(result.steps[7].status).toBe('ok');
+	});
+
+	it('never signs up an unsubscribed test contact again: step 4 fails and says why', async () => {
+		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
+		cc.control.seedContact({ email: TEST_EMAIL, permission: 'unsubscribed' });
+		const issued = cc.control.issueTokens();
+		const { result, lines } = await check(configFor(cc, issued.refresh_token), { sleep: quickly, requestsPerSecond: 1000 });
+
+		expect(result.steps[3].status).toBe('failed');
+		expect(lines.find((line) => line.startsWith('FAIL 4.'))).toMatch(/is unsubscribed; the check never signs an unsubscribed address up again/);
+		expect(cc.control.requestLog().filter((entry) => entry.path === '/v3/contacts/sign_up_form')).toEqual([]);
+		expect(cc.control.consentViolations()).toEqual([]);
+	});
+});
+
 describe('a failure in each step', () => {
 	let cc: FakeConstantContact;
 	beforeAll(async () => {
@@ -122,7 +191,7 @@ describe('a failure in each step', () => {
 		[4, 'a 400 on sign_up_form', { match: { method: 'POST', path: '/v3/contacts/sign_up_form' }, kind: 'status', status: 400 }, /rejected the data as invalid.*HTTP 400/],
 		[5, 'a failed removal activity', { match: { path: '/v3/activities/remove_list_memberships' }, kind: 'activity_failed' }, /remove_list_memberships activity .* ended "failed": The activity failed/],
 		[6, 'an import that reports a row error', { match: { path: '/v3/activities/contacts_json_import' }, kind: 'import_contact_errors' }, /the import completed with errors/],
-		[7, 'a removal activity that times out', { match: { path: '/v3/activities/remove_list_memberships' }, kind: 'activity_timed_out' }, /ended "timed_out"/],
+		[8, 'a removal activity that times out', { match: { path: '/v3/activities/remove_list_memberships' }, kind: 'activity_timed_out' }, /ended "timed_out"/],
 	];
 
 	it('step 1: an invalid refresh token is reported with the token endpoint\'s answer, and nothing else runs', async () => {
@@ -131,7 +200,7 @@ describe('a failure in each step', () => {
 		expect(result.ok).toBe(false);
 		expect(result.steps[0].status).toBe('failed');
 		expect(lines.find((line) => line.startsWith('FAIL 1.'))).toMatch(/HTTP 400 \(invalid_grant: The refresh token is invalid or expired\.\)/);
-		expect(result.steps.slice(1).map((step) => step.status)).toEqual(Array(6).fill('skipped'));
+		expect(result.steps.slice(1).map((step) => step.status)).toEqual(Array(7).fill('skipped'));
 		expect(lines).toContain('Result: FAILED at step 1; fix what the line says and run the check again.');
 	});
 
@@ -156,9 +225,9 @@ describe('a failure in each step', () => {
 		expect(result.steps[step - 1].status).toBe('failed');
 		expect(lines.find((line) => line.startsWith(`FAIL ${step}.`))).toMatch(answer);
 		expect(result.steps.slice(0, step - 1).map((s) => s.status)).toEqual(Array(step - 1).fill('ok'));
-		if (step >= 5 && step < 7) {
+		if (step >= 5 && step < 8) {
 			// The contact exists: clean-up still takes it off the list.
-			expect(result.steps[6].status).toBe('ok');
+			expect(result.steps[7].status).toBe('ok');
 		}
 		expect(lines).toContain(`Result: FAILED at step ${step}; fix what the line says and run the check again.`);
 	});
