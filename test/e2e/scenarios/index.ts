@@ -2,6 +2,7 @@
 import type { Scenario } from '../scenario';
 import { cartEventsWebhook } from './cart-events-webhook';
 import { credentialHttp, tokenExpiry } from './credential';
+import { dataPreservation } from './data-preservation';
 import { editorConnect } from './editor';
 import { mysqlTemplateCli } from './mysql-cli';
 import { postgresTemplateCli } from './postgres-cli';
@@ -11,4 +12,4 @@ import { queueMode } from './queue';
 import { rateLimitRetry } from './rate-limit';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
