@@ -61,7 +61,7 @@ function removeParameters(listId: string, clearCartFields: string) {
 
 export const dataPreservation: Scenario = {
 	name: 'data-preservation',
-	timeoutSeconds: 360,
+	timeoutSeconds: 600,
 	async run(context) {
 		const { n8n, standIn, credential } = await connectedN8n(context);
 		const listId = String(standIn.control.seedList({ name: REMINDER_LIST, automation: true }).list_id);
