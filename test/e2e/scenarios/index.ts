@@ -10,5 +10,6 @@ import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
 import { rateLimitRetry } from './rate-limit';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
+import { signedWebhooks, webhookFlood } from './signed-webhooks';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
