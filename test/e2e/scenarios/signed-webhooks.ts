@@ -67,7 +67,7 @@ interface Window {
 /** The workflow's scheduled executions (mode trigger), as time windows; a run still going is open-ended. */
 async function scheduledWindows(shop: CartEventsShop): Promise<Window[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId: shop.workflowId, mode: 'trigger' }));
-	const page = await shop.rest.json<{ results: Array<{ mode: string; startedAt: string; stoppedAt?: string | null }> }>('GET', `/rest/executions?filter=${filter}&limit=250`);
+	const page = await shop.rest.json<{ results: Array<{ mode: string; startedAt: string; stoppedAt?: string | null }> }>('GET', `/rest/executions?filter=${filter}&limit=100`);
 	return page.results
 		.filter((e) => e.mode === 'trigger')
 		.map((e) => ({ from: Date.parse(e.startedAt), to: e.stoppedAt ? Date.parse(e.stoppedAt) : Number.POSITIVE_INFINITY }));

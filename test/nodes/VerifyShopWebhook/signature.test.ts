@@ -3,6 +3,7 @@
  * and that the README's signing snippets produce what the node accepts.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -92,6 +93,14 @@ describe('verifying a signed shop request', () => {
 		expect(secretProblem('')).toMatch(/empty/);
 		expect(secretProblem('hunter2')).toMatch(/at least 32/);
 		expect(secretProblem(SECRET)).toBeUndefined();
+	});
+});
+
+describe('the README signing snippets', () => {
+	it.each(['sign-request.js', 'sign-request.php', 'sign_request.py'])('shows %s exactly as the file the tests run', (file) => {
+		const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+		const snippet = readFileSync(join(__dirname, '../../../docs/webhook-signing', file), 'utf8').trimEnd();
+		expect(readme).toContain(`\n${snippet}\n\`\`\``);
 	});
 });
 
