@@ -11,6 +11,9 @@
  * Requests are signed with the README's Node.js snippet (test/e2e/signing.ts). The first request waits until n8n
  * has registered the production webhook (404 until then): a local wait, kept here on purpose.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { listMemberships } from '../carts';
 import { delay, type WorkflowJson } from '../n8n';
@@ -149,6 +152,9 @@ export const signedWebhooks: Scenario = {
 		const outside = await constantContactRequestsOutsideScheduledRuns(shop, standIn, { from: started, to: Date.now() });
 		expect(outside.length === 0, `Constant Contact was called outside scheduled runs: ${outside.slice(0, 5).join('; ')}`);
 		expect(standIn.control.permissionChanges().length === 0, `permissions changed: ${JSON.stringify(standIn.control.permissionChanges())}`);
+
+		const log = join(n8n.userFolder, 'n8n.log');
+		expect(existsSync(log) && !readFileSync(log, 'utf8').includes(shop.secret), `n8n's log is missing or holds the shop's signing secret (${log})`);
 
 		const latencies = [...Object.values(rejected), ...Object.values(accepted)].map((a) => a.ms);
 		return `5 bad requests (unsigned, wrong secret, stale, tampered, forged order) -> 401, 0 rows, 0 contacts, 0 list changes; 3 signed -> 200 and stored (answers ${Math.min(...latencies)}-${Math.max(...latencies)} ms); 0 Constant Contact requests outside scheduled runs; foreign recovery link -> skipped link_not_allowed; order removed by the scheduled run`;
