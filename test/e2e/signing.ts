@@ -4,6 +4,7 @@
  * one the end-to-end tests run.
  */
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 
 import type { CredentialEntry } from './n8n';
 import type { CredentialRef } from './workflows';
@@ -48,13 +49,22 @@ export async function postSigned(baseUrl: string, path: string, event: unknown, 
 	const rawBody = JSON.stringify(event);
 	const headers = options.headers ?? snippet.signedHeaders(secret, options.signedBody ?? rawBody, options.now ?? Date.now());
 	const started = Date.now();
-	const response = await fetch(`${baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: rawBody });
-	const text = await response.text();
+	// node:http rather than fetch: no client-side timeout, so a slow answer under a flood is measured, not cut off.
+	const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+		const call = request(`${baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(rawBody), ...headers } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+			response.on('error', reject);
+		});
+		call.on('error', reject);
+		call.end(rawBody);
+	});
 	let body: unknown = text;
 	try {
 		body = JSON.parse(text);
 	} catch {
 		/* plain text answer */
 	}
-	return { status: response.status, body, ms: Date.now() - started };
+	return { status, body, ms: Date.now() - started };
 }
