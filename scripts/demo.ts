@@ -125,9 +125,11 @@ async function main(): Promise<number> {
 			),
 		);
 		const alice = carts[0].event;
-		const order = await shop.rest.postWebhook(webhook.WEBHOOK_PATH, { event: 'order_placed', cart_id: alice.cart_id, email: alice.email, order_id: 'demo-order-1' });
-		const stillOnList = listMemberships(standIn, String(alice.email)).includes(account.reminderListId);
-		console.log(`\nThen ${alice.email} placed an order (webhook answered ${order.status}): she is ${stillOnList ? 'STILL' : 'no longer'} on "${webhook.REMINDER_LIST}", so the automation sends her nothing more.`);
+		const order = await webhook.takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'demo-order-1' });
+		say(`${alice.email} placed an order (the webhook answered ${order.answer.status} at once); waiting for the scheduled run that takes her off the list`);
+		const removal = await webhook.scheduledRunAfter(shop, order.answeredAt, (SCHEDULE_SECONDS + 90) * 1000);
+		const stillOnList = removal.status !== 'success' || listMemberships(standIn, String(alice.email)).includes(account.reminderListId);
+		console.log(`\nThen ${alice.email} placed an order: after the next scheduled run she is ${stillOnList ? 'STILL' : 'no longer'} on "${webhook.REMINDER_LIST}", so the automation sends her nothing more.`);
 
 		const mismatches = carts.filter((c, i) => c.expected.decision !== outcomes[i].decision || c.expected.reason !== outcomes[i].reason);
 		if (mismatches.length) console.log(`\nUnexpected decisions for ${mismatches.map((c) => c.event.cart_id).join(', ')}`);

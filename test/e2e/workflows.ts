@@ -49,6 +49,7 @@ export function useCredentials(workflow: WorkflowJson, credentials: Record<strin
 function credentialTypesOf(node: Record<string, any>): string[] {
 	const types = new Set<string>(Object.keys(node.credentials ?? {}));
 	if (String(node.type).endsWith('.addToAutoresponderList')) types.add('constantContactOAuth2Api');
+	if (String(node.type).endsWith('.verifyShopWebhook')) types.add('shopWebhookSecretApi');
 	if (node.type === 'n8n-nodes-base.postgres') types.add('postgres');
 	if (node.type === 'n8n-nodes-base.mySql') types.add('mySql');
 	if (node.type === 'n8n-nodes-base.httpRequest' && node.parameters?.nodeCredentialType) types.add(node.parameters.nodeCredentialType);

@@ -10,6 +10,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { AbandonedCartFilter } from '../../nodes/AbandonedCartFilter/AbandonedCartFilter.node';
 import { AddToAutoresponderList } from '../../nodes/AddToAutoresponderList/AddToAutoresponderList.node';
+import { VerifyShopWebhook } from '../../nodes/VerifyShopWebhook/VerifyShopWebhook.node';
 
 const PACKAGE = 'n8n-nodes-constant-contact-abandoned-cart';
 const DIR = join(__dirname, '..', '..', 'workflows');
@@ -17,6 +18,7 @@ const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const OUR_NODES: Record<string, INodeProperties[]> = {
 	[`${PACKAGE}.abandonedCartFilter`]: new AbandonedCartFilter().description.properties,
 	[`${PACKAGE}.addToAutoresponderList`]: new AddToAutoresponderList().description.properties,
+	[`${PACKAGE}.verifyShopWebhook`]: new VerifyShopWebhook().description.properties,
 };
 
 interface TemplateNode {
@@ -34,6 +36,43 @@ interface Template {
 }
 
 const load = (file: string): Template => JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Template;
+
+const WEBHOOK = 'n8n-nodes-base.webhook';
+const RESPOND = 'n8n-nodes-base.respondToWebhook';
+const VERIFY_SIGNATURE = `${PACKAGE}.verifyShopWebhook`;
+/** Nodes that call Constant Contact. */
+const CONSTANT_CONTACT_NODES = [`${PACKAGE}.addToAutoresponderList`];
+/** The Webhook node's own authentication: the fallback for shops that can only send a fixed header. */
+const WEBHOOK_NODE_AUTHENTICATION = ['headerAuth', 'basicAuth', 'jwtAuth'];
+
+/** The nodes each output of a node leads to. */
+function outputTargets(workflow: Template, name: string): string[][] {
+	return (workflow.connections[name]?.main ?? []).map((links) => (links ?? []).map((link) => link.node));
+}
+
+function nodeNamed(workflow: Template, name: string): TemplateNode {
+	const node = workflow.nodes.find((n) => n.name === name);
+	if (!node) throw new Error(`no node named ${name}`);
+	return node;
+}
+
+/**
+ * Walks every path from a webhook in execution order and says, for each, what it meets first: the answer (a
+ * Respond to Webhook node), a Constant Contact call, or the end of the path.
+ */
+function firstOnEachPath(workflow: Template, webhook: string): Array<{ path: string[]; meets: 'answer' | 'constant-contact' | 'end' }> {
+	const found: Array<{ path: string[]; meets: 'answer' | 'constant-contact' | 'end' }> = [];
+	const walk = (name: string, path: string[]): void => {
+		const node = nodeNamed(workflow, name);
+		const next = outputTargets(workflow, name).flat().filter((target) => !path.includes(target));
+		if (node.type === RESPOND) found.push({ path, meets: 'answer' });
+		else if (CONSTANT_CONTACT_NODES.includes(node.type)) found.push({ path, meets: 'constant-contact' });
+		else if (next.length === 0) found.push({ path, meets: 'end' });
+		else for (const target of next) walk(target, [...path, target]);
+	};
+	walk(webhook, [webhook]);
+	return found;
+}
 
 /** The values an options parameter accepts, collected over every property of that name. */
 function optionValues(properties: INodeProperties[], name: string): unknown[] {
@@ -55,6 +94,11 @@ describe('workflow templates', () => {
 		]);
 	});
 
+	it('finds the webhooks the security checks below look at', () => {
+		const webhookCounts = Object.fromEntries(FILES.map((file) => [file, load(file).nodes.filter((n) => n.type === WEBHOOK).length]));
+		expect(webhookCounts).toMatchObject({ 'cart-events-webhook.json': 1, 'stop-reminders-on-order.json': 1 });
+	});
+
 	describe.each(FILES)('%s', (file) => {
 		const workflow = load(file);
 
@@ -72,7 +116,7 @@ describe('workflow templates', () => {
 		it("sets only operations and options this package's nodes have", () => {
 			for (const node of workflow.nodes.filter((n) => n.type in OUR_NODES)) {
 				const properties = OUR_NODES[node.type];
-				expect(optionValues(properties, 'operation')).toContain(node.parameters.operation);
+				if (properties.some((p) => p.name === 'operation')) expect(optionValues(properties, 'operation')).toContain(node.parameters.operation);
 				for (const [name, value] of Object.entries(node.parameters)) {
 					expect(properties.map((p) => p.name)).toContain(name);
 					const allowed = optionValues(properties, name);
@@ -100,6 +144,32 @@ describe('workflow templates', () => {
 			const working = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
 			const loose = working.filter((n) => !targets.has(n.name) && !(n.name in workflow.connections));
 			expect(loose.map((n) => n.name)).toEqual([]);
+		});
+
+		const webhooks = workflow.nodes.filter((n) => n.type === WEBHOOK);
+
+		it('lets only signed requests through every webhook, and answers the others 401', () => {
+			for (const webhook of webhooks) {
+				const authentication = String(webhook.parameters.authentication ?? 'none');
+				if (WEBHOOK_NODE_AUTHENTICATION.includes(authentication)) continue;
+				const next = outputTargets(workflow, webhook.name).flat();
+				expect({ webhook: webhook.name, next: next.map((name) => nodeNamed(workflow, name).type) }).toEqual({ webhook: webhook.name, next: [VERIFY_SIGNATURE] });
+				// The signature covers the raw bytes, which the Webhook node keeps only with this option.
+				expect({ webhook: webhook.name, rawBody: webhook.parameters.options?.rawBody }).toEqual({ webhook: webhook.name, rawBody: true });
+				const [, rejected] = outputTargets(workflow, next[0]);
+				const answers = (rejected ?? []).map((name) => nodeNamed(workflow, name));
+				expect(answers.map((n) => [n.type, n.parameters.options?.responseCode])).toEqual([[RESPOND, 401]]);
+			}
+		});
+
+		it('answers every webhook request before any Constant Contact call', () => {
+			for (const webhook of webhooks) {
+				const mode = String(webhook.parameters.responseMode ?? 'onReceived');
+				// "When last node finishes" makes the shop wait through every Constant Contact call and retry.
+				const late = firstOnEachPath(workflow, webhook.name).filter((path) => path.meets !== 'answer');
+				const lateAnswers = late.map(({ path, meets }) => `${path.join(' -> ')}: ${meets} before the answer`);
+				expect({ responseMode: mode, lateAnswers }).toEqual({ responseMode: 'responseNode', lateAnswers: [] });
+			}
 		});
 
 		it('explains itself in sticky notes, starting with what it does', () => {

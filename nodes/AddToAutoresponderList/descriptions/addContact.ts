@@ -131,6 +131,15 @@ export const addContactProperties: INodeProperties[] = [
 		],
 	},
 	optionsCollection('addContact', [
+		{
+			displayName: 'Allowed Link Hosts',
+			name: 'allowedLinkHosts',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. shop.example.com, www.shop.example.com',
+			description:
+				'Comma-separated hosts that cart links may point to. A cart value that looks like a link must be https:// on one of them, or the shopper is skipped (reason link_not_allowed) and nothing is written. Added but empty: no links at all. Not added: links on any host pass (http or https). Script links (javascript:, data:) and HTML are always refused.',
+		},
 		bulkThresholdOption,
 		{
 			displayName: 'Create List If Missing',

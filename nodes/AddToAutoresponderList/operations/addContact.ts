@@ -5,6 +5,7 @@ import { attempt } from '../../ConstantContact/errors';
 import { constantContactApi } from '../../ConstantContact/transport';
 import { addShoppersToList } from '../addToList';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
+import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';
 import { resolveList, type ListReference } from '../lists';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
 import { itemResult, type ItemResult } from '../results';
@@ -12,6 +13,7 @@ import { readShopper, ShopperInputError, type LongValuePolicy, type Shopper } fr
 import { toOutput } from './output';
 
 interface AddOptions {
+	allowedLinkHosts?: string;
 	bulkThreshold?: number;
 	createListIfMissing?: boolean;
 	createMissingFields?: boolean;
@@ -58,6 +60,8 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 	const cooldownDays =
 		repeatAbandoners === 'retrigger' ? (this.getNodeParameter('cooldownDays', 0, 7) as number) : 0;
 	const longValues = options.longValues ?? 'truncate';
+	// Not set (workflows made before the option existed): any web link passes; set, even empty: only these hosts.
+	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
 
 	const results: ItemResult[] = [];
 	const groups = new Map<string, ListGroup<Shopper>>();
@@ -77,6 +81,12 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 				},
 				longValues,
 			);
+			const linkProblem = cartLinkProblem(shopper.cartValues, allowedLinkHosts);
+			if (linkProblem) {
+				// A hijacked or scripted link is the data's problem, not a failure: nothing is written for this shopper.
+				results[itemIndex] = itemResult(itemIndex, shopper.email, null, 'skipped', { reason: linkProblem.reason });
+				continue;
+			}
 			groupByList(groups, readListReference(this, itemIndex), shopper);
 		} catch (error) {
 			results[itemIndex] = invalidInput(itemIndex, email, error as Error);

@@ -9,6 +9,7 @@ import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
+import { newShopSecret, postSigned, type ShopSecret } from '../signing';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
 import { connectedN8n } from './credential';
 
@@ -103,6 +104,8 @@ export function withDataTablePicked(workflow: WorkflowJson, tableId: string, tab
 
 export interface CartEventsShop {
 	rest: N8nRest;
+	/** The secret the shop signs its webhook requests with (also in n8n as the Shop Webhook Secret credential). */
+	secret: string;
 	workflowId: string;
 	projectId: string;
 	dataTableId: string;
@@ -116,9 +119,10 @@ export async function startCartEventsShop(
 	n8n: N8nInstance,
 	credential: CredentialRef,
 	scheduleSeconds: number,
-	options: { workflowId?: string; owner?: (rest: N8nRest) => Promise<void> } = {},
+	options: { workflowId?: string; owner?: (rest: N8nRest) => Promise<void>; shopSecret?: ShopSecret; adjust?: (workflow: WorkflowJson) => WorkflowJson } = {},
 ): Promise<CartEventsShop> {
 	const workflowId = options.workflowId ?? 'cartEventsWebhook1';
+	const shopSecret = options.shopSecret ?? newShopSecret();
 	const setup = await n8n.start();
 	const rest = new N8nRest(n8n);
 	await (options.owner ?? ((r) => r.setUpOwner()))(rest);
@@ -126,15 +130,18 @@ export async function startCartEventsShop(
 	const spec = dataTableSpec();
 	const table = await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec);
 	await n8n.stopProcess(setup);
+	await n8n.importCredentials([shopSecret.entry]);
 
-	let workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), { constantContactOAuth2Api: credential }), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
+	const credentials = { constantContactOAuth2Api: credential, shopWebhookSecretApi: shopSecret.credential };
+	let workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), credentials), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
 	// n8n 1.x finds a Data table only by id, as the editor stores it once the table is picked from the list.
 	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, table.id, spec.name);
+	if (options.adjust) workflow = options.adjust(workflow);
 	await n8n.importWorkflow({ ...workflow, id: workflowId });
 	await n8n.activateWorkflow(workflowId);
 	await n8n.start();
 	await rest.login();
-	return { rest, workflowId, projectId: project.id, dataTableId: table.id };
+	return { rest, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
 }
 
 export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<string, any>>> {
@@ -143,20 +150,20 @@ export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<
 }
 
 /**
- * POSTs the events right after a schedule tick, so the next scheduled run sees all of them, and returns when they
- * are stored. Each answer comes from the template's last node (Save Cart), so a 200 means the row is there.
+ * POSTs the events, signed as the shop signs them, right after a schedule tick, so the next scheduled run sees all
+ * of them, and returns when they are stored. The template answers after Save Cart, so a 200 means the row is there.
  */
 export async function sendCartEvents(shop: CartEventsShop, events: Array<Record<string, unknown>>, scheduleSeconds: number): Promise<Date> {
 	while (new Date().getUTCSeconds() % scheduleSeconds > scheduleSeconds / 3 || new Date().getUTCSeconds() % scheduleSeconds === 0) await delay(250);
 	for (const event of events) {
-		const answer = await shop.rest.postWebhook(WEBHOOK_PATH, event);
+		const answer = await postSigned(shop.rest.baseUrl, WEBHOOK_PATH, event, shop.secret);
 		expect(answer.status === 200, `the cart-events webhook answered ${answer.status} to ${event.event} ${event.cart_id}: ${JSON.stringify(answer.body).slice(0, 300)}`);
 	}
 	return new Date();
 }
 
 /** Waits for the first scheduled execution that started after `after` to finish; returns it. */
-export async function scheduledRunAfter(shop: CartEventsShop, after: Date, timeoutMs: number): Promise<{ id: string; status: string }> {
+export async function scheduledRunAfter(shop: CartEventsShop, after: Date, timeoutMs: number): Promise<{ id: string; status: string; startedAt: string }> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const runs = (await shop.rest.executions(shop.workflowId)).filter((e) => e.mode === 'trigger' && new Date(e.startedAt) > after);
@@ -165,6 +172,12 @@ export async function scheduledRunAfter(shop: CartEventsShop, after: Date, timeo
 		if (Date.now() > deadline) throw new Error(`no scheduled run started after ${after.toISOString()} finished within ${timeoutMs / 1000} s`);
 		await delay(1000);
 	}
+}
+
+/** The shop reports an order (signed); returns the answer and when it came, before any scheduled run removes anyone. */
+export async function takeOrder(shop: CartEventsShop, order: Record<string, unknown>): Promise<{ answer: { status: number; body: any }; answeredAt: Date }> {
+	const answer = await postSigned(shop.rest.baseUrl, WEBHOOK_PATH, { event: 'order_placed', ...order }, shop.secret);
+	return { answer, answeredAt: new Date() };
 }
 
 export interface CartOutcome {
@@ -235,17 +248,21 @@ export const cartEventsWebhook: Scenario = {
 		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
 		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
 
-		// Alice orders: she leaves the list and her cart is marked ordered.
+		// Alice orders: the webhook marks her cart ordered at once; the next scheduled run takes her off the list.
 		const alice = carts[0].event;
-		const order = await shop.rest.postWebhook(WEBHOOK_PATH, { event: 'order_placed', cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001' });
-		expect(order.status === 200, `the order-placed event answered ${order.status}: ${JSON.stringify(order.body).slice(0, 300)}`);
-		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order`);
+		const order = await takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001' });
+		expect(order.answer.status === 200, `the order-placed event answered ${order.answer.status}: ${JSON.stringify(order.answer.body).slice(0, 300)}`);
 		const aliceRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(aliceRow?.order_id === 'order-7001' && aliceRow?.completed_at, `Alice's cart row was not marked ordered: ${JSON.stringify(aliceRow)}`);
+		const removal = await scheduledRunAfter(shop, order.answeredAt, (SCHEDULE_SECONDS + 60) * 1000);
+		expect(removal.status === 'success', `the scheduled run after the order ended with status ${removal.status}`);
+		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order and a scheduled run`);
+		const removedRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
+		expect(Boolean(removedRow?.removed_from_list_at) && String(removedRow?.contact_status).startsWith('removed'), `Alice's cart row does not record the removal: ${JSON.stringify(removedRow)}`);
 		const violations = standIn.control.contractViolations();
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; 2nd run sent nothing twice; order_placed removed Alice and marked her cart`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
 	},
 };

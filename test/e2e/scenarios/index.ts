@@ -11,5 +11,6 @@ import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
 import { rateLimitRetry } from './rate-limit';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
+import { signedWebhooks, webhookFlood } from './signed-webhooks';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];

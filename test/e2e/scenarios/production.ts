@@ -8,6 +8,7 @@ import { listMemberships, REMINDER_LIST, recoveryUrl, SHOP_CARTS, assertReminder
 import { delay } from '../n8n';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
+import { newShopSecret, postSigned } from '../signing';
 import { template, testWorkflow, useCredentials, withScheduleEverySeconds } from '../workflows';
 import { POSTGRES_TEMPLATE_TRIGGER, postgresTemplate, shopWithConnectedN8n } from './postgres-cli';
 
@@ -21,7 +22,9 @@ export const productionMode: Scenario = {
 		const { n8n, standIn, db, account } = shop;
 		const ids = { reminders: 'e2eProdReminders1', orders: 'e2eProdStopOrder1', events: 'e2eProdCartEvent1' };
 		await n8n.importWorkflow(withScheduleEverySeconds(postgresTemplate(ids.reminders, shop.credentials), POSTGRES_TEMPLATE_TRIGGER, SCHEDULE_SECONDS));
-		await n8n.importWorkflow({ ...useCredentials(template('stop-reminders-on-order.json'), shop.credentials), id: ids.orders });
+		const shopSecret = newShopSecret();
+		await n8n.importCredentials([shopSecret.entry]);
+		await n8n.importWorkflow({ ...useCredentials(template('stop-reminders-on-order.json'), { ...shop.credentials, shopWebhookSecretApi: shopSecret.credential }), id: ids.orders });
 		await n8n.importWorkflow(useCredentials(testWorkflow('cart-events-to-postgres.json', ids.events, { PATH: 'e2e-cart-events' }), shop.credentials));
 		for (const id of Object.values(ids)) await n8n.activateWorkflow(id);
 
@@ -59,13 +62,15 @@ export const productionMode: Scenario = {
 		const [ivanRow] = await db.query('SELECT reminders_sent FROM abandoned_carts WHERE id = $1', [ivan.cart_id]);
 		expect(ivanRow?.reminders_sent === 1, `the webhook cart's row records ${ivanRow?.reminders_sent} reminders`);
 
-		// Alice orders: the stop template takes her off the list.
+		// Alice orders: the stop template answers at once (signed request), then takes her off the list.
 		const alice = SHOP_CARTS[0];
-		const order = await rest.postWebhook('order-placed', { event: 'order_placed', email: alice.email, order_id: 'order-5001' });
-		expect(order.status === 200 && order.body?.status === 'removed', `the order-placed webhook answered ${order.status}: ${JSON.stringify(order.body).slice(0, 300)}`);
-		expect(!listMemberships(standIn, alice.email).includes(account.reminderListId), `${alice.email} is still on "${REMINDER_LIST}" after her order`);
+		const order = await postSigned(rest.baseUrl, 'order-placed', { event: 'order_placed', email: alice.email, order_id: 'order-5001' }, shopSecret.secret);
+		expect(order.status === 202, `the order-placed webhook answered ${order.status}: ${JSON.stringify(order.body).slice(0, 300)}`);
+		const removedBy = Date.now() + 30_000;
+		while (listMemberships(standIn, alice.email).includes(account.reminderListId) && Date.now() < removedBy) await delay(250);
+		expect(!listMemberships(standIn, alice.email).includes(account.reminderListId), `${alice.email} is still on "${REMINDER_LIST}" 30 s after her order`);
 
 		const total = (await scheduled()).length;
-		return `${total} scheduled runs (every ${SCHEDULE_SECONDS} s), all success, one automation entry per shopper; cart event -> reminder; order placed -> removed from list`;
+		return `${total} scheduled runs (every ${SCHEDULE_SECONDS} s), all success, one automation entry per shopper; cart event -> reminder; signed order placed -> answered 202 at once, then removed from list`;
 	},
 };
