@@ -24,6 +24,8 @@ import {
 	DEFAULT_MAX_REMEMBERED_CARTS,
 	RememberedReminders,
 	dataSourceMemory,
+	leftoverMemory,
+	migratingMemory,
 	type MemoryView,
 	type StaticData,
 } from './memory';
@@ -137,10 +139,14 @@ function decideSettings(ctx: IExecuteFunctions): DecideSettings {
 		paths,
 		sourceZone: zoneParam(ctx, String(options.sourceTimeZone ?? 'UTC'), 'Timestamps Without Offset Are In'),
 		now: instantParam(ctx, String(options.evaluateAt ?? ''), 'Evaluate At'),
-		memoryMode: ctx.getNodeParameter('memoryMode', 0, 'n8n') === 'dataSource' ? 'dataSource' : 'n8n',
+		memoryMode: memoryModeParam(ctx),
 		memoryName: String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders'),
 		maxCarts: Number(options.maxRememberedCarts ?? DEFAULT_MAX_REMEMBERED_CARTS) || DEFAULT_MAX_REMEMBERED_CARTS,
 	};
+}
+
+function memoryModeParam(ctx: IExecuteFunctions): 'dataSource' | 'n8n' {
+	return ctx.getNodeParameter('memoryMode', 0, 'n8n') === 'dataSource' ? 'dataSource' : 'n8n';
 }
 
 /** n8n's database-backed deduplication store; absent on some n8n versions and in unsaved workflows. */
@@ -221,6 +227,9 @@ export async function runDecide(ctx: IExecuteFunctions): Promise<Outputs> {
 	let remembered: RememberedReminders | undefined;
 	if (settings.memoryMode === 'dataSource') {
 		memory = dataSourceMemory(carts.filter((c): c is Cart => c !== undefined));
+		// A workflow switched over from "n8n remembers": its old memory still counts until it has aged out
+		const leftover = leftoverMemory(memoryStaticData(ctx), settings.memoryName, now);
+		if (leftover) memory = migratingMemory(memory, leftover);
 	} else {
 		remembered = new RememberedReminders(memoryStaticData(ctx), settings.memoryName, {
 			maxCarts: settings.maxCarts,
@@ -292,7 +301,12 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		listOf(String(ctx.getNodeParameter('successStatuses', 0, 'created, updated, added, re-added, already-on-list'))),
 	);
 	const at = instantParam(ctx, String(ctx.getNodeParameter('recordAt', 0, '')), 'Record At');
-	const memory = new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
+	// With "my data source tracks it" the workflow's own store records the reminder (the templates' Record Reminder):
+	// nothing is written to static data or n8n's deduplication store, so executions on several workers lose nothing
+	const memory =
+		memoryModeParam(ctx) === 'dataSource'
+			? undefined
+			: new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
 
 	const results: Array<{ reason: MarkReason; facts: Record<string, string | number>; cartId?: string; step?: number; key?: string }> = [];
 	for (let i = 0; i < items.length; i++) {
@@ -314,7 +328,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		} else {
 			const cartId = String(rawId).trim();
 			const email = readPath(json, paths.email);
-			const isNew = memory.recordSent(cartId, typeof email === 'string' ? email.trim().toLowerCase() : null, step, sequence, at);
+			const isNew = memory?.recordSent(cartId, typeof email === 'string' ? email.trim().toLowerCase() : null, step, sequence, at) ?? true;
 			results.push({
 				reason: isNew ? 'recorded' : 'already_recorded',
 				facts: {},
@@ -331,7 +345,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		.map((r) => r.key as string)
 		.slice(-DEDUPLICATION_MAX_ENTRIES);
 	const helpers = deduplication(ctx);
-	if (keys.length > 0 && typeof helpers.checkProcessedAndRecord === 'function') {
+	if (memory && keys.length > 0 && typeof helpers.checkProcessedAndRecord === 'function') {
 		try {
 			// Written at once in n8n's database, so a concurrent execution's Decide sees it before workflow memory is saved
 			await helpers.checkProcessedAndRecord(keys, 'workflow', { mode: 'entries', maxEntries: DEDUPLICATION_MAX_ENTRIES });
