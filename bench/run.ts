@@ -18,6 +18,7 @@ import { bulkAdd, naiveSignUp } from './parts/constantContact';
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
+import { queueModeDuplicates, tableMemory } from './parts/tableMemory';
 import { BENCH_N8N_VERSION, provisionedN8n } from './host/spawn';
 import { evaluateTargets, machineLine, tables, type Results } from './report';
 import { progress } from './stats';
@@ -32,6 +33,9 @@ const SIZES = {
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
 		memoryRuns: 5,
+		tableMemoryEntries: [10_000, 100_000, 1_000_000],
+		tableMemoryDuePerRun: 1_000,
+		queueModeCheck: true,
 		templateCarts: 10_000,
 	},
 	smoke: {
@@ -43,6 +47,9 @@ const SIZES = {
 		memoryEntries: 20_000,
 		memoryCarts: 500,
 		memoryRuns: 2,
+		tableMemoryEntries: [2_000],
+		tableMemoryDuePerRun: 100,
+		queueModeCheck: false,
 		templateCarts: 200,
 	},
 };
@@ -136,6 +143,14 @@ async function main(): Promise<number> {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>
 			reminderMemory(sizes.memoryEntries, sizes.memoryCarts, sizes.memoryRuns),
 		);
+		results.tableMemory = [];
+		for (const entries of sizes.tableMemoryEntries) {
+			const figures = await guarded(results, `3b. reminder memory in the shop's table (${entries} entries)`, () =>
+				tableMemory(entries, sizes.tableMemoryDuePerRun, sizes.memoryRuns),
+			);
+			if (figures) results.tableMemory.push(figures);
+		}
+		if (sizes.queueModeCheck) results.queueModeCheck = await guarded(results, '3c. queue mode, 20 concurrent executions', () => queueModeDuplicates());
 		if (mode === 'full') results.microBenchmark = await guarded(results, '3. filter-decide micro-benchmark', async () => microBenchmark());
 	}
 	if (wanted('4')) {

@@ -8,7 +8,8 @@ import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
+import { queueExactlyOnce } from './queue-exactly-once';
 import { rateLimitRetry } from './rate-limit';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
