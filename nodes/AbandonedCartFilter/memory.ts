@@ -161,6 +161,11 @@ function countKeys(record: Record<string, string>): number {
 	return n;
 }
 
+/** Whether static data holds a memory of this name (so erasing it never creates an empty one). */
+export function hasRememberedReminders(staticData: StaticData, name: string): boolean {
+	return isStore(staticData[memoryKey(name)]);
+}
+
 /**
  * The static-data memory left behind by "n8n remembers", for a Decide that now runs with "my data source tracks
  * it": read-only while it can still change a decision (one retention after the switch), then deleted. Returns

@@ -24,6 +24,7 @@ import {
 	DEFAULT_MAX_REMEMBERED_CARTS,
 	RememberedReminders,
 	dataSourceMemory,
+	hasRememberedReminders,
 	leftoverMemory,
 	migratingMemory,
 	type MemoryView,
@@ -377,19 +378,23 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
 	const items = ctx.getInputData();
 	const memoryName = String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders');
-	const memory = new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
+	// A workflow whose memory is its data source has no static-data memory to erase (unless one was left over)
+	const staticData = memoryStaticData(ctx);
+	const memory = hasRememberedReminders(staticData, memoryName)
+		? new RememberedReminders(staticData, memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS })
+		: undefined;
 	const emails: string[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const value = ctx.getNodeParameter('forgetEmail', i, '');
 		emails.push(typeof value === 'string' ? value.trim().toLowerCase() : '');
 	}
 	const reminderKeys: string[] = [];
-	const forgotten = memory.forgetEmails(
-		emails.filter((e) => e !== ''),
-		(cartId, stepsSent, sequence) => {
-			for (let step = 1; step <= stepsSent; step++) reminderKeys.push(RememberedReminders.reminderKey(memoryName, cartId, sequence, step));
-		},
-	);
+	const forgetCart = (cartId: string, stepsSent: number, sequence: number) => {
+		for (let step = 1; step <= stepsSent; step++) reminderKeys.push(RememberedReminders.reminderKey(memoryName, cartId, sequence, step));
+	};
+	const forgotten = memory
+		? memory.forgetEmails(emails.filter((e) => e !== ''), forgetCart)
+		: new Map(emails.map((email) => [email, 0]));
 	// Mark Reminders Sent also wrote these carts' keys to n8n's deduplication store; left there, Decide would learn
 	// the erased carts (and the shopper's address hash) again from them.
 	const helpers = deduplication(ctx);

@@ -317,3 +317,12 @@ describe('Switching a workflow from "n8n Remembers" to "My Data Source Tracks It
 		expect(deduplication.recorded.size).toBe(0);
 	});
 });
+
+describe('Forget Shopper without a static-data memory', () => {
+	it('erases nothing and creates no memory in static data', async () => {
+		const staticData: IDataObject = {};
+		const [out] = await runFilter({ items: [{ email: 'someone@example.com' }], staticData, parameters: { operation: 'forget' } });
+		expect(out[0].json.forgotten).toMatchObject({ email: 'someone@example.com', carts: 0, reason: 'forgotten' });
+		expect(staticData).toEqual({});
+	});
+});
