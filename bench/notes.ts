@@ -29,6 +29,20 @@ export const METHOD_NOTES = `## How each part is measured
   them; heap is measured after two forced GCs, JSON is the static data as n8n stores it. Each Decide run (default
   rules, Max Remembered Carts raised to the entry count) then does what n8n does per execution: parse the static
   data from its JSON (load), build the workflow and run it through \`WorkflowExecute\`, stringify it (save).
+- **3b. Reminder memory in the shop's table** (the PostgreSQL template's memory since issue 16). Real n8n 2.41.1
+  (\`n8n execute\`, package installed as users do, SQLite as n8n's own database), a throw-away PostgreSQL schema with
+  the shipped table, filled with N remembered (cart, step 1) rows (\`reminders_sent = 1\`, activity and reminder
+  spread over the last 8 days). Each of the 5 measured runs first inserts 1,000 fresh due carts (outside the timing),
+  then runs the shipped template with Add to Autoresponder List replaced by a No Op node (Constant Contact's cost is
+  parts 2 and 4): Select Open Carts, Decide, Claim Reminders, Mark Reminders Sent, Record Reminder. 1,000 due carts
+  per 15-minute run is what a shop remembering 1,000,000 reminders over 8 days sends (about 1,300 per run). The time
+  is n8n's own execution record (start to end: every node, its database round trips included); the static data n8n
+  loads and saves with the workflow is read back with \`n8n export:workflow\`; "sent twice / never recorded" counts
+  due rows with \`reminders_sent\` > 1 or still 0 after the runs. Table size is \`pg_total_relation_size\` (with
+  indexes).
+- **3c. Queue mode.** \`test/e2e/scenarios/queue-exactly-once.ts\` run by the bench on the provisioned n8n 2.41.1:
+  \`n8n start\` + two \`n8n worker\` processes over Redis, PostgreSQL as n8n's database, 20 executions of the
+  PostgreSQL template at once over the same 12 carts of 10 shoppers; its line is quoted when every check held.
 - **4. PostgreSQL template.** The e2e harness's functions (test/e2e): provisioned n8n 2.41.1, the packed package
   installed into \`.n8n/nodes\` as users install it, the OAuth authorization-code dance against the stand-in, a
   throw-away PostgreSQL schema, the template with a Manual Trigger added, \`n8n execute\`. "Trigger to last contact"
