@@ -36,6 +36,8 @@ export interface Results {
 	microBenchmark?: string[];
 	targets: Target[];
 	errors: Array<{ part: string; message: string }>;
+	/** Parts measured again later (`--only=… --merge`), replacing the figures of this run. */
+	remeasured?: Array<{ parts: string[]; date: string; command: string; durationSeconds?: number; machine: Machine }>;
 }
 
 export interface Target {
@@ -270,5 +272,9 @@ export function machineLine(r: Results): string {
 		`- Node: ${m.node} (bench driver, harness parts 2a) and ${m.benchChildNode} (children on the provisioned n8n ${m.n8n}: parts 1, 2b, 3; real n8n: part 4)`,
 		`- Load average (1, 5, 15 min) at start: ${load(m.loadAverageAtStart)}; at end: ${load(m.loadAverageAtEnd)}. Other engineers' test runs share the 2 cores.`,
 		`- 1-minute load as each part finished: ${(m.loadAfterPart ?? []).map((p) => `${p.part} ${p.loadAverage1m.toFixed(2)}`).join("; ") || 'n/a'}`,
+		...(r.remeasured ?? []).map(
+			(again) =>
+				`- **Part(s) ${again.parts.join(', ')} measured again** on ${again.date} (${again.durationSeconds ?? '?'} s), command \`${again.command}\`: load average at start ${load(again.machine.loadAverageAtStart)}, at end ${load(again.machine.loadAverageAtEnd)}; 1-minute load as each part finished: ${(again.machine.loadAfterPart ?? []).map((p) => `${p.part} ${p.loadAverage1m.toFixed(2)}`).join('; ') || 'n/a'}. The other parts are from the date above.`,
+		),
 	].join('\n');
 }

@@ -3,7 +3,9 @@
  * bench/RESULTS.md. `npm run bench -- --smoke`: every part at small sizes (a couple of minutes, for CI); it
  * writes .cache/bench/results-smoke.json and leaves the committed figures alone.
  * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only);
- * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts).
+ * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts);
+ * --only=… --merge (the parts run replace theirs in bench/results.json and RESULTS.md, the others stay as they were
+ * measured; RESULTS.md says which parts were re-measured when).
  * BENCH_CPU_PROFILE=<folder>: CPU profiles of every measured run of parts 1 and 3 (.cpuprofile files there, and the
  * top functions by self time in the results).
  */
@@ -92,6 +94,24 @@ function writeResultsMarkdown(results: Results): void {
 	writeFileSync(RESULTS_MD, markdown);
 }
 
+/** The committed results with the parts of a partial run replaced by its figures, and a note of when. */
+function mergeParts(committed: Results, partial: Results, parts: string[]): Results {
+	const keys: Record<string, Array<keyof Results>> = {
+		'1': ['filterThroughput'],
+		'2': ['contacts'],
+		'3': ['reminderMemory', 'tableMemory', 'queueModeCheck', 'microBenchmark'],
+		'4': ['postgresTemplate'],
+	};
+	const merged: Results = { ...committed, errors: [...committed.errors, ...partial.errors] };
+	for (const part of parts) for (const key of keys[part] ?? []) (merged as unknown as Record<string, unknown>)[key] = partial[key];
+	merged.remeasured = [
+		...(committed.remeasured ?? []),
+		{ parts, date: partial.date, command: partial.command, durationSeconds: partial.durationSeconds, machine: partial.machine },
+	];
+	merged.targets = evaluateTargets(merged);
+	return merged;
+}
+
 async function main(): Promise<number> {
 	const argv = process.argv.slice(2);
 	if (argv.includes('--report')) {
@@ -163,7 +183,12 @@ async function main(): Promise<number> {
 	const body = tables(results);
 	console.log(`\n${body}\n`);
 
-	if (mode === 'smoke' || only) {
+	if (mode === 'full' && only && argv.includes('--merge')) {
+		const merged = mergeParts(JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Results, results, [...only]);
+		writeFileSync(RESULTS_JSON, `${JSON.stringify(merged, null, 2)}\n`);
+		writeResultsMarkdown(merged);
+		progress(`parts ${[...only].join(', ')} merged into bench/results.json and bench/RESULTS.md`);
+	} else if (mode === 'smoke' || only) {
 		// Small or partial runs never replace the committed figures.
 		const file = join(CACHE_DIR, 'bench', mode === 'smoke' ? 'results-smoke.json' : 'results-partial.json');
 		mkdirSync(join(CACHE_DIR, 'bench'), { recursive: true });
