@@ -3,6 +3,7 @@ import type { ContactCost, ExistingAccount } from './parts/constantContact';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
+import type { QueueModeCheck, TableMemory } from './parts/tableMemory';
 import { count, mib, seconds } from './stats';
 
 export interface Machine {
@@ -27,11 +28,16 @@ export interface Results {
 	filterThroughput: FilterThroughput[];
 	contacts?: { bulk?: ContactCost; bulkMature?: ContactCost & { existing?: ExistingAccount }; naive?: ContactCost; wallRatio?: number };
 	reminderMemory?: ReminderMemory;
+	/** The templates' default memory (issue 16): the shop's table, claimed before the send. */
+	tableMemory?: TableMemory[];
+	queueModeCheck?: QueueModeCheck;
 	postgresTemplate?: TemplateRun;
 	/** Output of bench/filter-decide.ts (the filter engineer's micro-benchmark of the decision logic alone). */
 	microBenchmark?: string[];
 	targets: Target[];
 	errors: Array<{ part: string; message: string }>;
+	/** Parts measured again later (`--only=… --merge`), replacing the figures of this run. */
+	remeasured?: Array<{ parts: string[]; date: string; command: string; durationSeconds?: number; machine: Machine }>;
 }
 
 export interface Target {
@@ -100,6 +106,20 @@ export function evaluateTargets(r: Results): Target[] {
 			met: memory.medianWithLoadAndSaveMs < 2000,
 		});
 	}
+	const biggestTable = [...(r.tableMemory ?? [])].sort((a, b) => b.entries - a.entries)[0];
+	targets.push({
+		target: `the templates' memory (the shop's table) with ${count(FULL.memoryEntries)} remembered entries: one execution under 2 s, everything n8n does included`,
+		figure: biggestTable
+			? `median of ${biggestTable.runs.length} executions ${seconds(biggestTable.medianMs)}, slowest ${seconds(biggestTable.slowestMs)} (${count(biggestTable.dueCartsPerRun)} due carts per run; static data n8n loads and saves: ${count(biggestTable.staticDataBytes)} bytes)${sized(biggestTable.entries >= FULL.memoryEntries)}`
+			: 'n/a',
+		met: biggestTable ? biggestTable.medianMs < 2000 : null,
+	});
+	const queue = r.queueModeCheck;
+	targets.push({
+		target: 'queue mode (main + 2 workers), 20 concurrent executions over the same carts: 0 duplicates, 0 lost',
+		figure: queue ? queue.detail : 'n/a (not run in smoke mode)',
+		met: queue ? queue.passed : null,
+	});
 	const template = r.postgresTemplate;
 	targets.push({
 		target: `PostgreSQL template over ${count(FULL.templateCarts)} carts under 60 s (trigger to last contact on the list)`,
@@ -193,6 +213,29 @@ export function tables(r: Results): string {
 			),
 		);
 	}
+	if (r.tableMemory?.length) {
+		out.push('### 3b. Reminder memory in the shop\'s table (the PostgreSQL template\'s default: "My Data Source Tracks It" + Claim Reminders, real n8n 2.41.1)');
+		out.push(
+			table(
+				['remembered entries', 'due carts per run', 'execution (n8n\'s start to end): median / slowest', 'each run', 'time per node (median run)', 'table + indexes', 'static data n8n loads and saves', 'sent twice / never recorded'],
+				r.tableMemory.map((m) => {
+					const medianRun = [...m.runs].sort((a, b) => a.executionMs - b.executionMs)[Math.floor(m.runs.length / 2)];
+					return [
+						count(m.entries),
+						count(m.dueCartsPerRun),
+						`${seconds(m.medianMs)} / ${seconds(m.slowestMs)}`,
+						m.runs.map((run) => `${run.executionMs} ms`).join(', '),
+						Object.entries(medianRun?.nodeMs ?? {}).map(([n, ms]) => `${n} ${ms} ms`).join(', '),
+						`${mib(m.tableBytes)} (${count(m.tableBytesPerEntry)} bytes per entry)`,
+						`${count(m.staticDataBytes)} bytes`,
+						`${count(m.duplicates)} / ${count(m.lost)}`,
+					];
+				}),
+			),
+		);
+	}
+	const q = r.queueModeCheck;
+	if (q) out.push(`**3c. Queue mode** (test/e2e/scenarios/queue-exactly-once.ts on n8n 2.41.1): ${q.passed ? 'passed' : 'FAILED'}: ${q.detail}`);
 	const t = r.postgresTemplate;
 	if (t) {
 		out.push('### 4. PostgreSQL template in real n8n 2.41.1 (`n8n execute`, PostgreSQL 127.0.0.1, stand-in with real limits)');
@@ -229,5 +272,9 @@ export function machineLine(r: Results): string {
 		`- Node: ${m.node} (bench driver, harness parts 2a) and ${m.benchChildNode} (children on the provisioned n8n ${m.n8n}: parts 1, 2b, 3; real n8n: part 4)`,
 		`- Load average (1, 5, 15 min) at start: ${load(m.loadAverageAtStart)}; at end: ${load(m.loadAverageAtEnd)}. Other engineers' test runs share the 2 cores.`,
 		`- 1-minute load as each part finished: ${(m.loadAfterPart ?? []).map((p) => `${p.part} ${p.loadAverage1m.toFixed(2)}`).join("; ") || 'n/a'}`,
+		...(r.remeasured ?? []).map(
+			(again) =>
+				`- **Part(s) ${again.parts.join(', ')} measured again** on ${again.date} (${again.durationSeconds ?? '?'} s), command \`${again.command}\`: load average at start ${load(again.machine.loadAverageAtStart)}, at end ${load(again.machine.loadAverageAtEnd)}; 1-minute load as each part finished: ${(again.machine.loadAfterPart ?? []).map((p) => `${p.part} ${p.loadAverage1m.toFixed(2)}`).join('; ') || 'n/a'}. The other parts are from the date above.`,
+		),
 	].join('\n');
 }

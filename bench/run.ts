@@ -3,7 +3,9 @@
  * bench/RESULTS.md. `npm run bench -- --smoke`: every part at small sizes (a couple of minutes, for CI); it
  * writes .cache/bench/results-smoke.json and leaves the committed figures alone.
  * Options: --only=1,2,3,4 (parts to run; a partial run writes .cache/bench/results-partial.json only);
- * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts).
+ * --report (no measuring: rewrite RESULTS.md from bench/results.json, e.g. after editing bench/notes.ts);
+ * --only=… --merge (the parts run replace theirs in bench/results.json and RESULTS.md, the others stay as they were
+ * measured; RESULTS.md says which parts were re-measured when).
  * BENCH_CPU_PROFILE=<folder>: CPU profiles of every measured run of parts 1 and 3 (.cpuprofile files there, and the
  * top functions by self time in the results).
  */
@@ -18,6 +20,7 @@ import { bulkAdd, naiveSignUp } from './parts/constantContact';
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
+import { queueModeDuplicates, tableMemory } from './parts/tableMemory';
 import { BENCH_N8N_VERSION, provisionedN8n } from './host/spawn';
 import { evaluateTargets, machineLine, tables, type Results } from './report';
 import { progress } from './stats';
@@ -32,6 +35,9 @@ const SIZES = {
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
 		memoryRuns: 5,
+		tableMemoryEntries: [10_000, 100_000, 1_000_000],
+		tableMemoryDuePerRun: 1_000,
+		queueModeCheck: true,
 		templateCarts: 10_000,
 	},
 	smoke: {
@@ -43,6 +49,9 @@ const SIZES = {
 		memoryEntries: 20_000,
 		memoryCarts: 500,
 		memoryRuns: 2,
+		tableMemoryEntries: [2_000],
+		tableMemoryDuePerRun: 100,
+		queueModeCheck: false,
 		templateCarts: 200,
 	},
 };
@@ -83,6 +92,24 @@ function writeResultsMarkdown(results: Results): void {
 		: '';
 	const markdown = `# Benchmark results\n\nProduced by \`npm run bench\` (bench/run.ts); raw figures in bench/results.json.\n\n${machineLine(results)}\n\n${tables(results)}${micro}\n\n${FINDINGS}\n\n${METHOD_NOTES}\n`;
 	writeFileSync(RESULTS_MD, markdown);
+}
+
+/** The committed results with the parts of a partial run replaced by its figures, and a note of when. */
+function mergeParts(committed: Results, partial: Results, parts: string[]): Results {
+	const keys: Record<string, Array<keyof Results>> = {
+		'1': ['filterThroughput'],
+		'2': ['contacts'],
+		'3': ['reminderMemory', 'tableMemory', 'queueModeCheck', 'microBenchmark'],
+		'4': ['postgresTemplate'],
+	};
+	const merged: Results = { ...committed, errors: [...committed.errors, ...partial.errors] };
+	for (const part of parts) for (const key of keys[part] ?? []) (merged as unknown as Record<string, unknown>)[key] = partial[key];
+	merged.remeasured = [
+		...(committed.remeasured ?? []),
+		{ parts, date: partial.date, command: partial.command, durationSeconds: partial.durationSeconds, machine: partial.machine },
+	];
+	merged.targets = evaluateTargets(merged);
+	return merged;
 }
 
 async function main(): Promise<number> {
@@ -136,6 +163,14 @@ async function main(): Promise<number> {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>
 			reminderMemory(sizes.memoryEntries, sizes.memoryCarts, sizes.memoryRuns),
 		);
+		results.tableMemory = [];
+		for (const entries of sizes.tableMemoryEntries) {
+			const figures = await guarded(results, `3b. reminder memory in the shop's table (${entries} entries)`, () =>
+				tableMemory(entries, sizes.tableMemoryDuePerRun, sizes.memoryRuns),
+			);
+			if (figures) results.tableMemory.push(figures);
+		}
+		if (sizes.queueModeCheck) results.queueModeCheck = await guarded(results, '3c. queue mode, 20 concurrent executions', () => queueModeDuplicates());
 		if (mode === 'full') results.microBenchmark = await guarded(results, '3. filter-decide micro-benchmark', async () => microBenchmark());
 	}
 	if (wanted('4')) {
@@ -148,7 +183,12 @@ async function main(): Promise<number> {
 	const body = tables(results);
 	console.log(`\n${body}\n`);
 
-	if (mode === 'smoke' || only) {
+	if (mode === 'full' && only && argv.includes('--merge')) {
+		const merged = mergeParts(JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as Results, results, [...only]);
+		writeFileSync(RESULTS_JSON, `${JSON.stringify(merged, null, 2)}\n`);
+		writeResultsMarkdown(merged);
+		progress(`parts ${[...only].join(', ')} merged into bench/results.json and bench/RESULTS.md`);
+	} else if (mode === 'smoke' || only) {
 		// Small or partial runs never replace the committed figures.
 		const file = join(CACHE_DIR, 'bench', mode === 'smoke' ? 'results-smoke.json' : 'results-partial.json');
 		mkdirSync(join(CACHE_DIR, 'bench'), { recursive: true });

@@ -16,7 +16,7 @@ import { provisionedN8n } from '../host/spawn';
 import { progress } from '../stats';
 
 /** The template reads at most this many carts per run; the bench raises it to the cart count (said in the table). */
-const TEMPLATE_LIMIT = /LIMIT 5000;/;
+const TEMPLATE_LIMIT = /LIMIT 5000\b/;
 
 export interface TemplateRun {
 	carts: number;
@@ -95,7 +95,7 @@ export async function postgresTemplateRun(carts: number): Promise<TemplateRun> {
 		const select = workflow.nodes.find((n) => n.name === 'Select Open Carts');
 		const query = String(select?.parameters.query ?? '');
 		const queryLimitRaised = TEMPLATE_LIMIT.test(query) && carts > 5000;
-		if (select && queryLimitRaised) select.parameters.query = query.replace(TEMPLATE_LIMIT, `LIMIT ${carts};`);
+		if (select && queryLimitRaised) select.parameters.query = query.replace(TEMPLATE_LIMIT, `LIMIT ${carts}`);
 		await n8n.importWorkflow(workflow);
 		standIn.control.clearRequestLog();
 

@@ -41,6 +41,32 @@ export function dataSourceMemory(carts: Iterable<Cart>): MemoryView {
 	};
 }
 
+/** The cart state that is further along: a later sequence, else more steps sent. */
+function furtherAlong(a: CartState | undefined, b: CartState | undefined): CartState | undefined {
+	if (!a) return b;
+	if (!b) return a;
+	if (a.sequence !== b.sequence) return a.sequence > b.sequence ? a : b;
+	if (a.sent !== b.sent) return a.sent > b.sent ? a : b;
+	return (a.lastSentAt ?? 0) >= (b.lastSentAt ?? 0) ? a : b;
+}
+
+/**
+ * Moving from "n8n remembers" to "my data source tracks it": until the old memory has aged out, each cart and
+ * shopper counts as reminded when either memory says so, so nothing remembered only in static data is sent twice.
+ */
+export function migratingMemory(dataSource: MemoryView, old: MemoryView): MemoryView {
+	return {
+		cartState: (cart) => furtherAlong(dataSource.cartState(cart), old.cartState(cart)),
+		emailState(email) {
+			const a = dataSource.emailState(email);
+			const b = old.emailState(email);
+			if (!a) return b;
+			if (!b) return a;
+			return a.lastSentAt >= b.lastSentAt ? a : b;
+		},
+	};
+}
+
 /** 53-bit string hash (cyrb53): among a million shoppers, a collision (two sharing a cooldown) has odds of 1 in 18,000. */
 function hash53(text: string): string {
 	let h1 = 0xdeadbeef;
@@ -100,6 +126,8 @@ export interface MemoryStore {
 	retentionMs: number;
 	current: MemoryGeneration;
 	previous: MemoryGeneration;
+	/** Set when Decide first ran with "my data source tracks it" over this memory; it is dropped one retention later. */
+	migratingSince?: number;
 }
 
 export interface MemoryLimits {
@@ -133,7 +161,33 @@ function countKeys(record: Record<string, string>): number {
 	return n;
 }
 
-/** Memory mode "n8n remembers": kept in the workflow's static data under a name both operations share. */
+/** Whether static data holds a memory of this name (so erasing it never creates an empty one). */
+export function hasRememberedReminders(staticData: StaticData, name: string): boolean {
+	return isStore(staticData[memoryKey(name)]);
+}
+
+/**
+ * The static-data memory left behind by "n8n remembers", for a Decide that now runs with "my data source tracks
+ * it": read-only while it can still change a decision (one retention after the switch), then deleted. Returns
+ * undefined when there is none (any more).
+ */
+export function leftoverMemory(staticData: StaticData, name: string, now: number): RememberedReminders | undefined {
+	const key = memoryKey(name);
+	const store = staticData[key];
+	if (!isStore(store)) return undefined;
+	if (store.migratingSince === undefined) store.migratingSince = now;
+	if (now - store.migratingSince >= (store.retentionMs || DEFAULT_RETENTION_MS)) {
+		delete staticData[key];
+		return undefined;
+	}
+	return new RememberedReminders(staticData, name, { maxCarts: Number.MAX_SAFE_INTEGER });
+}
+
+/**
+ * Memory mode "n8n remembers": kept in the workflow's static data under a name both operations share. The fallback
+ * for flows without a database of their own: n8n loads and saves the whole object with every execution (about 94
+ * bytes per remembered cart), and of two overlapping executions the later save wins (see README, "Reminder memory").
+ */
 export class RememberedReminders implements MemoryView {
 	private readonly store: MemoryStore;
 	private readonly emailKeys = new Map<string, string>();

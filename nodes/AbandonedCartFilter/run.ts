@@ -24,6 +24,9 @@ import {
 	DEFAULT_MAX_REMEMBERED_CARTS,
 	RememberedReminders,
 	dataSourceMemory,
+	hasRememberedReminders,
+	leftoverMemory,
+	migratingMemory,
 	type MemoryView,
 	type StaticData,
 } from './memory';
@@ -138,10 +141,14 @@ function decideSettings(ctx: IExecuteFunctions): DecideSettings {
 		paths,
 		sourceZone: zoneParam(ctx, String(options.sourceTimeZone ?? 'UTC'), 'Timestamps Without Offset Are In'),
 		now: instantParam(ctx, String(options.evaluateAt ?? ''), 'Evaluate At'),
-		memoryMode: ctx.getNodeParameter('memoryMode', 0, 'n8n') === 'dataSource' ? 'dataSource' : 'n8n',
+		memoryMode: memoryModeParam(ctx),
 		memoryName: String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders'),
 		maxCarts: Number(options.maxRememberedCarts ?? DEFAULT_MAX_REMEMBERED_CARTS) || DEFAULT_MAX_REMEMBERED_CARTS,
 	};
+}
+
+function memoryModeParam(ctx: IExecuteFunctions): 'dataSource' | 'n8n' {
+	return ctx.getNodeParameter('memoryMode', 0, 'n8n') === 'dataSource' ? 'dataSource' : 'n8n';
 }
 
 /** n8n's database-backed deduplication store; absent on some n8n versions and in unsaved workflows. */
@@ -222,6 +229,9 @@ export async function runDecide(ctx: IExecuteFunctions): Promise<Outputs> {
 	let remembered: RememberedReminders | undefined;
 	if (settings.memoryMode === 'dataSource') {
 		memory = dataSourceMemory(carts.filter((c): c is Cart => c !== undefined));
+		// A workflow switched over from "n8n remembers": its old memory still counts until it has aged out
+		const leftover = leftoverMemory(memoryStaticData(ctx), settings.memoryName, now);
+		if (leftover) memory = migratingMemory(memory, leftover);
 	} else {
 		remembered = new RememberedReminders(memoryStaticData(ctx), settings.memoryName, {
 			maxCarts: settings.maxCarts,
@@ -296,7 +306,12 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 	);
 	const recordWithoutCartDetails = ctx.getNodeParameter('missingCartDetails', 0, 'notReached') === 'reached';
 	const at = instantParam(ctx, String(ctx.getNodeParameter('recordAt', 0, '')), 'Record At');
-	const memory = new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
+	// With "my data source tracks it" the workflow's own store records the reminder (the templates' Record Reminder):
+	// nothing is written to static data or n8n's deduplication store, so executions on several workers lose nothing
+	const memory =
+		memoryModeParam(ctx) === 'dataSource'
+			? undefined
+			: new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
 
 	const results: Array<{ reason: MarkReason; facts: Record<string, string | number>; cartId?: string; step?: number; key?: string }> = [];
 	for (let i = 0; i < items.length; i++) {
@@ -322,7 +337,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		} else {
 			const cartId = String(rawId).trim();
 			const email = readPath(json, paths.email);
-			const isNew = memory.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at);
+			const isNew = memory?.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at) ?? true;
 			results.push({
 				reason: isNew ? 'recorded' : 'already_recorded',
 				facts: {},
@@ -339,7 +354,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		.map((r) => r.key as string)
 		.slice(-DEDUPLICATION_MAX_ENTRIES);
 	const helpers = deduplication(ctx);
-	if (keys.length > 0 && typeof helpers.checkProcessedAndRecord === 'function') {
+	if (memory && keys.length > 0 && typeof helpers.checkProcessedAndRecord === 'function') {
 		try {
 			// Written at once in n8n's database, so a concurrent execution's Decide sees it before workflow memory is saved
 			await helpers.checkProcessedAndRecord(keys, 'workflow', { mode: 'entries', maxEntries: DEDUPLICATION_MAX_ENTRIES });
@@ -371,19 +386,23 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 export async function runForget(ctx: IExecuteFunctions): Promise<Outputs> {
 	const items = ctx.getInputData();
 	const memoryName = String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders');
-	const memory = new RememberedReminders(memoryStaticData(ctx), memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS });
+	// A workflow whose memory is its data source has no static-data memory to erase (unless one was left over)
+	const staticData = memoryStaticData(ctx);
+	const memory = hasRememberedReminders(staticData, memoryName)
+		? new RememberedReminders(staticData, memoryName, { maxCarts: DEFAULT_MAX_REMEMBERED_CARTS })
+		: undefined;
 	const emails: string[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const value = ctx.getNodeParameter('forgetEmail', i, '');
 		emails.push(typeof value === 'string' ? normalizeEmail(value) : '');
 	}
 	const reminderKeys: string[] = [];
-	const forgotten = memory.forgetEmails(
-		emails.filter((e) => e !== ''),
-		(cartId, stepsSent, sequence) => {
-			for (let step = 1; step <= stepsSent; step++) reminderKeys.push(RememberedReminders.reminderKey(memoryName, cartId, sequence, step));
-		},
-	);
+	const forgetCart = (cartId: string, stepsSent: number, sequence: number) => {
+		for (let step = 1; step <= stepsSent; step++) reminderKeys.push(RememberedReminders.reminderKey(memoryName, cartId, sequence, step));
+	};
+	const forgotten = memory
+		? memory.forgetEmails(emails.filter((e) => e !== ''), forgetCart)
+		: new Map(emails.map((email) => [email, 0]));
 	// Mark Reminders Sent also wrote these carts' keys to n8n's deduplication store; left there, Decide would learn
 	// the erased carts (and the shopper's address hash) again from them.
 	const helpers = deduplication(ctx);

@@ -127,6 +127,18 @@ export async function cartRows(db: TestDatabase): Promise<Map<string, CartRow>> 
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
+/**
+ * Lets the claims of an execution that never finished (stopped, killed) expire, as 10 minutes would: the template's
+ * Claim Reminders holds a cart for that long before another execution may take it. Returns how many were held.
+ */
+export async function expireClaims(db: TestDatabase): Promise<number> {
+	const rows = await db.query(
+		`UPDATE abandoned_carts SET reminder_claimed_at = reminder_claimed_at - interval '10 minutes'
+		 WHERE reminder_claimed_at IS NOT NULL RETURNING id`,
+	);
+	return rows.length;
+}
+
 /** Rows of carts that reached the list record one reminder; every other row is untouched. */
 export async function assertReminderRows(db: TestDatabase, carts: ShopCart[] = SHOP_CARTS): Promise<Map<string, CartRow>> {
 	const rows = await cartRows(db);

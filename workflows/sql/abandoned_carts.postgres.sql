@@ -17,6 +17,13 @@ CREATE TABLE IF NOT EXISTS abandoned_carts (
 	completed_at      timestamptz,                         -- set when the cart became an order
 	order_id          text,
 	last_reminded_at  timestamptz,                         -- written by the workflow's "Record Reminder" step
-	reminders_sent    integer NOT NULL DEFAULT 0           -- the highest reminder step sent
+	reminders_sent    integer NOT NULL DEFAULT 0,          -- the highest reminder step sent
+	reminder_claimed_at timestamptz,                       -- set by "Claim Reminders" just before the send, cleared by "Record Reminder"
+	reminder_claim_step integer                            -- the step that claim is for
 );
+-- Tables created before the claim columns existed: add them (safe to run again)
+ALTER TABLE abandoned_carts ADD COLUMN IF NOT EXISTS reminder_claimed_at timestamptz;
+ALTER TABLE abandoned_carts ADD COLUMN IF NOT EXISTS reminder_claim_step integer;
 CREATE INDEX IF NOT EXISTS abandoned_carts_open_idx ON abandoned_carts (updated_at) WHERE completed_at IS NULL;
+-- The template reads the same shoppers' recently reminded carts by email (the per-shopper cooldown)
+CREATE INDEX IF NOT EXISTS abandoned_carts_email_idx ON abandoned_carts (email);

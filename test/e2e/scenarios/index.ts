@@ -9,8 +9,9 @@ import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
+import { queueExactlyOnce } from './queue-exactly-once';
 import { rateLimitRetry } from './rate-limit';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 import { signedWebhooks, webhookFlood } from './signed-webhooks';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
+export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];

@@ -9,22 +9,23 @@ import { promisify } from 'node:util';
 
 import { REMINDER_LIST, listMemberships, recoveryUrl } from '../carts';
 import { delay } from '../n8n';
+import type { TestDatabase } from '../postgres';
 import { N8nRest } from '../rest';
-import { expect, type Scenario } from '../scenario';
+import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { testWorkflow, useCredentials } from '../workflows';
 import { connectedN8n } from './credential';
 
 const CARTS = 5;
 const EVENTS_PER_CART = 4;
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
+export async function deleteRedisKeys(prefix: string): Promise<void> {
 	const run = promisify(execFile);
 	const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', '--scan', '--pattern', `${prefix}*`]);
 	const keys = stdout.split('\n').filter(Boolean);
 	for (let i = 0; i < keys.length; i += 200) await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'del', ...keys.slice(i, i + 200)]);
 }
 
-function startedExecutions(logFile: string): number {
+export function startedExecutions(logFile: string): number {
 	try {
 		return (readFileSync(logFile, 'utf8').match(/Worker started execution/g) ?? []).length;
 	} catch {
@@ -42,21 +43,49 @@ function errorSentences(data: string): string {
 	}
 }
 
+/** n8n's settings for queue mode over Redis, with this scenario's schema as n8n's database; its Redis keys go afterwards. */
+export function queueModeEnv(context: ScenarioContext, db: TestDatabase): Record<string, string> {
+	const prefix = `e2e-${db.name}`;
+	context.onCleanup(() => deleteRedisKeys(prefix));
+	return {
+		...db.n8nDatabaseEnv(),
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: '6379',
+		QUEUE_BULL_PREFIX: prefix,
+	};
+}
+
+/** Waits until `count` executions of the workflow finished; throws with the errors unless all of them succeeded. */
+export async function waitForExecutions(db: TestDatabase, workflowId: string, count: number, timeoutMs: number): Promise<void> {
+	let byStatus: Record<string, number> = {};
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const statuses = await db.adminQuery<{ status: string; count: string }>(
+			'SELECT status, count(*) AS count FROM execution_entity WHERE "workflowId" = $1 GROUP BY status',
+			[workflowId],
+		);
+		byStatus = Object.fromEntries(statuses.map((r) => [r.status, Number(r.count)]));
+		const finished = (byStatus.success ?? 0) + (byStatus.error ?? 0) + (byStatus.crashed ?? 0);
+		if (finished >= count || Date.now() > deadline) break;
+		await delay(1000);
+	}
+	if (byStatus.success !== count) {
+		const failures = await db.adminQuery<{ data: string }>(
+			`SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d."executionId" WHERE e."workflowId" = $1 AND e.status <> 'success'`,
+			[workflowId],
+		);
+		throw new Error(`executions by status: ${JSON.stringify(byStatus)}; expected ${count} success; errors: ${[...new Set(failures.map((f) => errorSentences(f.data)))].join(' | ')}`);
+	}
+}
+
 export const queueMode: Scenario = {
 	name: 'queue-mode-two-workers',
 	timeoutSeconds: 480,
 	notApplicable: (installation) => (installation.major < 2 ? 'issue 6 asks for queue mode on n8n 2.x only' : undefined),
 	async run(context) {
 		const db = await context.database(false);
-		const prefix = `e2e-${db.name}`;
-		context.onCleanup(() => deleteRedisKeys(prefix));
-		const queueEnv = {
-			...db.n8nDatabaseEnv(),
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: '6379',
-			QUEUE_BULL_PREFIX: prefix,
-		};
+		const queueEnv = queueModeEnv(context, db);
 		// Constant Contact's real 4 requests/s for the whole application: the 20 executions on two workers share it, and
 		// the client's jittered, bounded retries of 429 throttled must carry every one of them to success.
 		const { n8n, standIn, credential } = await connectedN8n(context, queueEnv, {});
@@ -94,25 +123,7 @@ export const queueMode: Scenario = {
 		expect(refused.length === 0, `${refused.length} webhook calls failed: ${String(JSON.stringify(refused[0])).slice(0, 300)}`);
 
 		// The webhook answers on receipt; the executions finish on the workers.
-		let byStatus: Record<string, number> = {};
-		const deadline = Date.now() + 180_000;
-		for (;;) {
-			const statuses = await db.adminQuery<{ status: string; count: string }>(
-				'SELECT status, count(*) AS count FROM execution_entity WHERE "workflowId" = $1 GROUP BY status',
-				[workflowId],
-			);
-			byStatus = Object.fromEntries(statuses.map((r) => [r.status, Number(r.count)]));
-			const finished = (byStatus.success ?? 0) + (byStatus.error ?? 0) + (byStatus.crashed ?? 0);
-			if (finished >= events.length || Date.now() > deadline) break;
-			await delay(1000);
-		}
-		if (byStatus.success !== events.length) {
-			const failures = await db.adminQuery<{ data: string }>(
-				`SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d."executionId" WHERE e."workflowId" = $1 AND e.status <> 'success'`,
-				[workflowId],
-			);
-			throw new Error(`executions by status: ${JSON.stringify(byStatus)}; expected ${events.length} success; errors: ${[...new Set(failures.map((f) => errorSentences(f.data)))].join(' | ')}`);
-		}
+		await waitForExecutions(db, workflowId, events.length, 180_000);
 
 		for (const cart of carts) {
 			expect(listMemberships(standIn, cart.email).includes(listId), `${cart.email} is not on the reminder list`);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { THROTTLED_MAX_RETRIES } from '../../../nodes/ConstantContact/limits';
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { assertReminderListState, assertReminderRows, SHOP_CARTS, type SeededAccount } from '../carts';
+import { assertReminderListState, assertReminderRows, expireClaims, SHOP_CARTS, type SeededAccount } from '../carts';
 import { delay, freePort, nodeOutputs, type N8nInstance, type WorkflowJson } from '../n8n';
 import { TEST_CLIENT_SECRET, type TokenData } from '../oauth';
 import { expect, type Scenario } from '../scenario';
@@ -88,6 +88,8 @@ export const reliabilityFaults: Scenario = {
 		expect(quota.errors.some((e) => /daily limit/.test(e)), `n8n logged ${JSON.stringify(quota.errors)} instead of the daily-limit sentence`);
 		const rowsAfterQuota = await db.query<{ reminders_sent: number }>('SELECT reminders_sent FROM abandoned_carts WHERE reminders_sent > 0');
 		expect(rowsAfterQuota.length === 0, 'a reminder was recorded in the run the quota stopped');
+		// The stopped run's claims hold its carts (no other execution sends them) until they expire
+		expect((await expireClaims(db)) > 0, 'the run the quota stopped left no claim on its carts');
 		const refreshesBefore = standIn.control.requestLog().filter((r) => r.path.endsWith('/token')).length;
 
 		// Run 2: dropped connections on the look-ups and a 401 mid-batch (n8n refreshes the rotating token and retries).
@@ -145,6 +147,7 @@ export const reliabilityCrash: Scenario = {
 		}
 		const rowsAfterCrash = await db.query('SELECT id FROM abandoned_carts WHERE reminders_sent > 0');
 		expect(rowsAfterCrash.length === 0, 'the killed execution recorded reminders');
+		expect((await expireClaims(db)) > 0, 'the killed execution left no claim on its carts');
 
 		// Restart: the carts are due again (nothing was recorded); the shoppers are already on the list, so no second entry.
 		standIn.control.clearFaults();
@@ -208,6 +211,7 @@ export const reliabilityConcurrentRefresh: Scenario = {
 		expect(rotating.codes[0] !== 0 && rotating.codes[1] === 0, `expected the held-back template execution to fail and the other to succeed: ${JSON.stringify(rotating)}`);
 		const untouched = await db.query('SELECT id FROM abandoned_carts WHERE reminders_sent > 0');
 		expect(untouched.length === 0, 'the execution whose refresh failed recorded reminders');
+		expect((await expireClaims(db)) > 0, 'the execution whose refresh failed left no claim on its carts');
 		// Whatever happened, the pair in the database still works: the next runs catch up.
 		await n8n.execute(templateId);
 		await n8n.execute(listsId);

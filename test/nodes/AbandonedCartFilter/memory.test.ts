@@ -277,3 +277,65 @@ describe('The reminder memory itself', () => {
 		expect(decisionOf(routed.skip[0]).reason).toBe('sequence_complete');
 	});
 });
+
+describe('Switching a workflow from "n8n Remembers" to "My Data Source Tracks It"', () => {
+	const dataSource = { memoryMode: 'dataSource' };
+	const markDataSource = async (at: number, items: IDataObject[], staticData: IDataObject, deduplication?: FakeDeduplicationStore) => {
+		const [out] = await runFilter({ items, staticData, deduplication, parameters: { operation: 'markSent', memoryMode: 'dataSource', recordAt: iso(at) } });
+		return out.map((item) => item.json.reminder as IDataObject);
+	};
+
+	it('sends nothing twice that only the old static-data memory knew', async () => {
+		const staticData: IDataObject = {};
+		const reminded = cartRow();
+		const other = cartRow({ email: reminded.email, id: 'same-shopper-other-cart' });
+		const first = await decideAt(NOW_MS, [reminded], staticData);
+		await markSent(NOW_MS, added(first.send, 'added'), staticData);
+		// The table never learned it (say Record Reminder was added later): only static data knows
+		const after = await decideAt(NOW_MS + 15 * MINUTE, [{ ...reminded, reminders_sent: 0, last_reminded_at: null }, other], staticData, dataSource);
+		expect(after.send).toHaveLength(0);
+		expect(decisionOf(after.skip[0]).reason).toBe('sequence_complete');
+		// The shopper's cooldown across carts, too
+		expect(decisionOf(after.wait[0]).reason).toBe('email_cooldown');
+	});
+
+	it('drops the old memory once it can no longer change a decision, and never writes to it', async () => {
+		const staticData: IDataObject = {};
+		const first = await decideAt(NOW_MS, [cartRow()], staticData);
+		await markSent(NOW_MS, added(first.send, 'added'), staticData);
+		const key = memoryKey('abandoned-cart-reminders');
+		const before = JSON.stringify((staticData[key] as MemoryStore).current.carts);
+
+		const fresh = await decideAt(NOW_MS + HOUR, [cartRow()], staticData, dataSource);
+		const marks = await markDataSource(NOW_MS + HOUR, added(fresh.send, 'added'), staticData);
+		expect(marks[0]).toMatchObject({ recorded: true, reason: 'recorded' });
+		expect(JSON.stringify((staticData[key] as MemoryStore).current.carts)).toBe(before);
+		expect((staticData[key] as MemoryStore).migratingSince).toBe(NOW_MS + HOUR);
+
+		// Retention is Give Up After (7d) + Shopper Cooldown (24h): one retention after the switch it is gone
+		await decideAt(NOW_MS + HOUR + 8 * DAY - MINUTE, [cartRow()], staticData, dataSource);
+		expect(staticData[key]).toBeDefined();
+		await decideAt(NOW_MS + HOUR + 8 * DAY, [cartRow()], staticData, dataSource);
+		expect(staticData[key]).toBeUndefined();
+	});
+
+	it('Mark Reminders Sent with "My Data Source Tracks It" writes neither static data nor n8n\'s deduplication store', async () => {
+		const staticData: IDataObject = {};
+		const deduplication = new FakeDeduplicationStore();
+		const first = await decideAt(NOW_MS, [cartRow(), cartRow()], staticData, dataSource, deduplication);
+		expect(first.send).toHaveLength(2);
+		const marks = await markDataSource(NOW_MS, [...added(first.send.slice(0, 1), 'created'), ...added(first.send.slice(1), 'failed')], staticData, deduplication);
+		expect(marks.map((m) => m.reason)).toEqual(['recorded', 'not_on_list']);
+		expect(staticData).toEqual({});
+		expect(deduplication.recorded.size).toBe(0);
+	});
+});
+
+describe('Forget Shopper without a static-data memory', () => {
+	it('erases nothing and creates no memory in static data', async () => {
+		const staticData: IDataObject = {};
+		const [out] = await runFilter({ items: [{ email: 'someone@example.com' }], staticData, parameters: { operation: 'forget' } });
+		expect(out[0].json.forgotten).toMatchObject({ email: 'someone@example.com', carts: 0, reason: 'forgotten' });
+		expect(staticData).toEqual({});
+	});
+});
