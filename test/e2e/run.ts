@@ -1,17 +1,20 @@
 /**
  * `npm run test:e2e`: provisions n8n 2.41.1 and 1.123.81 (cached in .cache/), builds and packs the package,
  * then runs every scenario on every version, one at a time (2 cores), printing one line per scenario:
- *   e2e <n8n version> <scenario>: ok|FAIL|skipped (<seconds> s) <detail>
+ *   e2e <n8n version> <scenario>: ok|FAIL|skipped (<seconds> s, load <1-min load average>) <detail>
  * Exits non-zero when any scenario failed.
  *
  * Options: --version=2.41.1 (repeatable), --scenario=<name> (repeatable), --keep (keep user folders).
  * Environment: E2E_KEEP=1 as --keep; failed scenarios always keep their folders. E2E_TARBALL=<path.tgz> skips
- * build and pack and installs that tarball instead (for working on the harness itself).
+ * build and pack and installs that tarball instead (for working on the harness itself). E2E_STRESS=<N> keeps N
+ * bounded busy processes running for the whole run (stress.ts), to prove the suite does not depend on an idle CPU.
+ * The run ends with the 1-minute load average seen during it.
  */
 import { buildAndPack } from './pack';
 import { N8N_VERSIONS, log, provisionN8n } from './provision';
 import { ScenarioContext, type Scenario } from './scenario';
 import { scenarios } from './scenarios';
+import { loadAverageNow, sampleLoadAverage, startBusyProcesses, stressCount, stressMaxSeconds } from './stress';
 
 interface Options {
 	versions: string[];
@@ -39,7 +42,8 @@ function withTimeout<T>(promise: Promise<T>, seconds: number, what: string): Pro
 async function runScenario(scenario: Scenario, context: ScenarioContext, keep: boolean): Promise<boolean> {
 	const started = Date.now();
 	const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
-	const line = (status: string, detail: string) => `e2e ${context.version} ${scenario.name}: ${status} (${seconds()} s) ${detail}`;
+	// The 1-minute load average at the end of the scenario: a failure on a busy machine says so.
+	const line = (status: string, detail: string) => `e2e ${context.version} ${scenario.name}: ${status} (${seconds()} s, load ${loadAverageNow()?.toFixed(2) ?? '?'}) ${detail}`;
 	const reason = scenario.notApplicable?.(context.installation);
 	if (reason) {
 		console.log(line('skipped', reason));
@@ -67,6 +71,7 @@ async function runScenario(scenario: Scenario, context: ScenarioContext, keep: b
 
 async function main(): Promise<number> {
 	const options = parseOptions(process.argv.slice(2));
+	const busy = stressCount();
 	const wallStart = Date.now();
 	const selected = scenarios.filter((s) => !options.scenarioNames.length || options.scenarioNames.includes(s.name));
 	if (!selected.length) throw new Error(`no scenario named ${options.scenarioNames.join(', ')}`);
@@ -76,15 +81,24 @@ async function main(): Promise<number> {
 	log(`provisioned in ${Math.round((Date.now() - wallStart) / 1000)} s`);
 	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
 
+	const load = sampleLoadAverage();
+	const stress = busy ? startBusyProcesses(busy, stressMaxSeconds()) : undefined;
+	if (stress) log(`E2E_STRESS=${busy}: busy processes ${stress.pids.join(', ')} run until the scenarios end`);
 	let failures = 0;
-	for (const installation of installations) {
-		for (const scenario of selected) {
-			const context = new ScenarioContext(installation, tarball, scenario.name);
-			if (!(await runScenario(scenario, context, options.keep))) failures++;
+	try {
+		for (const installation of installations) {
+			for (const scenario of selected) {
+				const context = new ScenarioContext(installation, tarball, scenario.name);
+				if (!(await runScenario(scenario, context, options.keep))) failures++;
+			}
 		}
+	} finally {
+		stress?.stop();
+		load.stop();
 	}
 	const total = Math.round((Date.now() - wallStart) / 1000);
 	console.log(`e2e: ${failures ? `${failures} FAILED` : 'all ok'} — ${selected.length} scenarios x ${installations.length} n8n versions in ${total} s`);
+	console.log(`e2e load: ${load.summary()}${busy ? ` with E2E_STRESS=${busy} busy processes` : ''}`);
 	return failures ? 1 : 0;
 }
 

@@ -7,6 +7,7 @@
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
+import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
@@ -110,7 +111,8 @@ export interface CartEventsShop {
 
 /**
  * Imports the template (schedule every `scheduleSeconds`), creates the owner and the Data table with n8n running,
- * then restarts n8n with the workflow active. Returns with n8n serving and the owner logged in.
+ * then restarts n8n with the workflow active. Returns with the owner logged in, the cart-events webhook registered
+ * and the schedule live (n8n activates published workflows only after it starts serving).
  */
 export async function startCartEventsShop(
 	n8n: N8nInstance,
@@ -134,6 +136,7 @@ export async function startCartEventsShop(
 	await n8n.activateWorkflow(workflowId);
 	await n8n.start();
 	await rest.login();
+	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH], workflows: [workflowId] }, { rest });
 	return { rest, workflowId, projectId: project.id, dataTableId: table.id };
 }
 
@@ -144,15 +147,25 @@ export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<
 
 /**
  * POSTs the events right after a schedule tick, so the next scheduled run sees all of them, and returns when they
- * are stored. Each answer comes from the template's last node (Save Cart), so a 200 means the row is there.
+ * are stored. n8n's "every N seconds" fires at wall-clock multiples of N; the events go out together, so a loaded
+ * machine does not stretch the sending past the next tick, and a run that started while they arrived fails here
+ * in words. Each answer comes from the template's last node (Save Cart), so a 200 means the row is there.
  */
 export async function sendCartEvents(shop: CartEventsShop, events: Array<Record<string, unknown>>, scheduleSeconds: number): Promise<Date> {
 	while (new Date().getUTCSeconds() % scheduleSeconds > scheduleSeconds / 3 || new Date().getUTCSeconds() % scheduleSeconds === 0) await delay(250);
-	for (const event of events) {
-		const answer = await shop.rest.postWebhook(WEBHOOK_PATH, event);
+	const started = new Date();
+	const answers = await Promise.all(events.map((event) => shop.rest.postWebhook(WEBHOOK_PATH, event)));
+	answers.forEach((answer, index) => {
+		const event = events[index];
 		expect(answer.status === 200, `the cart-events webhook answered ${answer.status} to ${event.event} ${event.cart_id}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-	}
-	return new Date();
+	});
+	const sent = new Date();
+	const during = (await shop.rest.executions(shop.workflowId)).filter((e) => e.mode === 'trigger' && new Date(e.startedAt) >= started && new Date(e.startedAt) <= sent);
+	expect(
+		during.length === 0,
+		`scheduled run ${during.map((e) => e.id).join(', ')} started while the ${events.length} cart events were arriving (${((sent.getTime() - started.getTime()) / 1000).toFixed(1)} s), so it saw only some of them`,
+	);
+	return sent;
 }
 
 /** Waits for the first scheduled execution that started after `after` to finish; returns it. */

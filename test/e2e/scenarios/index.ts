@@ -9,6 +9,7 @@ import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
 import { queueMode } from './queue';
 import { rateLimitRetry } from './rate-limit';
+import { readinessWait } from './readiness';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 
-export const scenarios: Scenario[] = [editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
+export const scenarios: Scenario[] = [readinessWait, editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, mysqlTemplateCli, threeStepCli, cartEventsWebhook, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh];
