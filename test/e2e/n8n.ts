@@ -202,21 +202,9 @@ export class N8nInstance {
 		return existsSync(this.n8nLogPath) ? statSync(this.n8nLogPath).size : 0;
 	}
 
-	private logMessages(offset: number): string[] {
-		if (!existsSync(this.n8nLogPath)) return [];
-		const messages: string[] = [];
-		for (const line of readFileSync(this.n8nLogPath).subarray(offset).toString().split('\n')) {
-			try {
-				messages.push(String(JSON.parse(line).message));
-			} catch {
-				/* not a JSON log line */
-			}
-		}
-		return messages;
-	}
 
 	private runFromLog(offset: number): ExecutionRun | null {
-		for (const message of this.logMessages(offset).reverse()) {
+		for (const message of logMessages(this.n8nLogPath, offset).reverse()) {
 			if (message.trimStart().startsWith('{') && message.includes('"resultData"')) return parseRunJson(message);
 		}
 		return null;
@@ -383,6 +371,20 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	} catch {
 		/* the group is already gone */
 	}
+}
+
+/** The messages of an n8n log file (JSON lines, N8N_LOG_OUTPUT=file) from byte `offset` on. */
+export function logMessages(file: string, offset = 0): string[] {
+	if (!existsSync(file)) return [];
+	const messages: string[] = [];
+	for (const line of readFileSync(file).subarray(offset).toString().split('\n')) {
+		try {
+			messages.push(String(JSON.parse(line).message));
+		} catch {
+			/* not a JSON log line */
+		}
+	}
+	return messages;
 }
 
 export function delay(ms: number): Promise<void> {

@@ -14,16 +14,16 @@
  * - `workflows`: every trigger of the workflow is live in this process (schedules included). n8n 2.x:
  *   `GET /rest/workflows/<id>/publication-status` says `published` with every trigger `activated` (needs a
  *   logged-in session; the owner's is made when none is given); where that endpoint does not exist (1.x, or 2.x
- *   without the publication service) the log line `Activated workflow "<name>" (ID: <id>)` this process wrote;
+ *   without the publication service): `GET /rest/active-workflows` lists it once this process has logged
+ *   "Editor is now accessible" (written after its start-up activations);
  * - `workers`: a queue worker's `/healthz/readiness` answers 200 (2.x marks it ready only after the worker has
  *   joined the queue) and its log says `n8n worker is now ready`.
  * A need that fails for good (activation error, process exited) fails at once with n8n's reason; anything else
  * fails at the deadline with what was still missing.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 
-import { delay, type N8nInstance } from './n8n';
+import { delay, logMessages, type N8nInstance } from './n8n';
 import { N8nRest } from './rest';
 
 export interface WebhookNeed {
@@ -56,10 +56,12 @@ export interface ReadinessOptions {
 	process?: ChildProcess;
 	/** A logged-in REST session, for `workflows` on n8n 2.x; when absent the owner logs in. */
 	rest?: N8nRest;
-	/** Where this process's lines start in n8n.log (for the 1.x activation lines); the last `n8n start`'s by default. */
+	/** Where this process's lines start in n8n.log (for the 1.x start-up line); the last `n8n start`'s by default. */
 	logOffset?: number;
 	/** Time between checks; 250 ms by default. */
 	pollMs?: number;
+	/** Called after each round that found something not ready, with what is still missing. */
+	onNotReady?: (missing: string[]) => void;
 }
 
 export interface ReadinessReport {
@@ -111,6 +113,7 @@ export async function waitUntilReady(n8n: N8nInstance, needs: ReadinessNeeds = {
 			return report;
 		}
 		notReadyChecks++;
+		options.onNotReady?.(pending.map((c) => c.what));
 		if (Date.now() > deadline) {
 			throw new Error(
 				`n8n at ${n8n.baseUrl} not ready after ${Math.round(timeoutMs / 1000)} s: still waiting for ${pending.map((c) => c.what).join(', ')}` +
@@ -171,7 +174,7 @@ async function workflowLive(n8n: N8nInstance, session: () => Promise<N8nRest>, w
 	const rest = await session();
 	const response = await rest.request('GET', `/rest/workflows/${encodeURIComponent(workflowId)}/publication-status`);
 	const text = await response.text();
-	if (response.status === 404 && /not available|Cannot GET/i.test(text)) return activatedInLog(n8n, workflowId, logOffset);
+	if (response.status === 404 && /not available|Cannot GET/i.test(text)) return activeAfterStartup(n8n, rest, workflowId, logOffset);
 	if (response.status !== 200) throw new Error(`publication status of ${workflowId} answered ${response.status}: ${text.slice(0, 200)}`);
 	const status = (JSON.parse(text).data ?? {}) as { status?: string; triggers?: Array<{ nodeId: string; status: string; errorMessage?: string | null }> };
 	const failed = (status.triggers ?? []).filter((t) => t.status === 'failed');
@@ -181,14 +184,19 @@ async function workflowLive(n8n: N8nInstance, session: () => Promise<N8nRest>, w
 	return status.status === 'published' && (status.triggers ?? []).every((t) => t.status === 'activated');
 }
 
-/** n8n 1.x (and 2.x without the publication service) logs `Activated workflow "<name>" (ID: <id>)` once it is live. */
-function activatedInLog(n8n: N8nInstance, workflowId: string, logOffset: number): boolean {
-	for (const entry of logEntries(n8n.n8nLogPath, logOffset)) {
-		const id = entry.workflowId ?? entry.message.match(/\(ID: ([^)]+)\)/)?.[1];
-		if (id !== workflowId) continue;
-		if (/^Activated workflow /.test(entry.message) || /^Activation of workflow .* was successful/.test(entry.message)) return true;
-		if (/could not be activated|did fail with error/.test(entry.message)) throw new NeverReady(`n8n could not activate it: ${entry.message}`);
-	}
+/**
+ * n8n 1.x (and 2.x without the publication service): `n8n start` activates the active workflows before it logs
+ * "Editor is now accessible", and an activation through the REST API completes within its request (the database
+ * flag is reset when it fails). So once that line is in this process's log, a workflow is live when
+ * `GET /rest/active-workflows` (active and without an activation error) lists it.
+ */
+async function activeAfterStartup(n8n: N8nInstance, rest: N8nRest, workflowId: string, logOffset: number): Promise<boolean> {
+	if (!logMessages(n8n.n8nLogPath, logOffset).some((m) => m.trim().startsWith('Editor is now accessible'))) return false;
+	const active = await rest.json<string[]>('GET', '/rest/active-workflows');
+	if (active.includes(workflowId)) return true;
+	// n8n retries a failed activation: keep waiting, and name the failure if the deadline comes first.
+	const error = await rest.json<unknown>('GET', `/rest/active-workflows/error/${encodeURIComponent(workflowId)}`);
+	if (error) throw new Error(`activation error: ${JSON.stringify(error).slice(0, 300)}`);
 	return false;
 }
 
@@ -202,25 +210,5 @@ async function workerJoined(worker: QueueWorker): Promise<boolean> {
 	} catch {
 		return false; // not listening yet
 	}
-	return status === 200 && logEntries(worker.logFile, 0).some((e) => /n8n worker is now ready/.test(e.message));
-}
-
-interface LogEntry {
-	message: string;
-	workflowId?: string;
-}
-
-/** n8n's log (JSON lines, N8N_LOG_OUTPUT=file) from `offset` on. */
-function logEntries(file: string, offset: number): LogEntry[] {
-	if (!existsSync(file)) return [];
-	const entries: LogEntry[] = [];
-	for (const line of readFileSync(file).subarray(offset).toString().split('\n')) {
-		try {
-			const parsed = JSON.parse(line);
-			entries.push({ message: String(parsed.message ?? '').trim(), workflowId: parsed.metadata?.workflowId ?? parsed.workflowId });
-		} catch {
-			/* not a JSON log line */
-		}
-	}
-	return entries;
+	return status === 200 && logMessages(worker.logFile).some((m) => m.includes('n8n worker is now ready'));
 }

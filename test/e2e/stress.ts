@@ -37,17 +37,17 @@ export function startBusyProcesses(count: number, maxSeconds: number = DEFAULT_S
 	for (let i = 0; i < count; i++) {
 		children.push(spawn(process.execPath, ['-e', BUSY_LOOP, String(deadline), String(process.pid)], { stdio: 'ignore' }));
 	}
+	const onSignal = () => process.exit(130); // runs the 'exit' handler below
 	const stop = () => {
 		for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		process.off('exit', stop);
+		process.off('SIGINT', onSignal);
+		process.off('SIGTERM', onSignal);
 	};
-	// 'exit' handlers run on process.exit() and on an uncaught exception; signals are turned into an exit first.
+	// 'exit' handlers run on process.exit() and after an uncaught exception; Ctrl-C and SIGTERM become an exit.
 	process.once('exit', stop);
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-		process.once(signal, () => {
-			stop();
-			process.exit(130);
-		});
-	}
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
 	return { pids: children.map((c) => c.pid!).filter(Boolean), stop };
 }
 

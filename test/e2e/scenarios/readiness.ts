@@ -19,11 +19,10 @@ function probeWorkflow(ids: { id: string; path: string }) {
 	return testWorkflow('readiness-probe.json', ids.id, { PATH: ids.path, WEBHOOK_ID: randomUUID() });
 }
 
-/** "Publish" as the editor does it: 2.x POST /activate (applied in the background), 1.x PATCH active: true. */
-async function publishInEditor(rest: N8nRest, major: number, workflowId: string): Promise<void> {
+/** "Publish" as the editor does it (2.x applies it in the background, 1.x within the request). */
+async function publishInEditor(rest: N8nRest, workflowId: string): Promise<void> {
 	const workflow = await rest.json<{ versionId: string }>('GET', `/rest/workflows/${workflowId}`);
-	if (major >= 2) await rest.json('POST', `/rest/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
-	else await rest.json('PATCH', `/rest/workflows/${workflowId}`, { active: true, versionId: workflow.versionId });
+	await rest.json('POST', `/rest/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
 }
 
 /** What the old wait ("the REST API answers") would have found: whether the webhook was registered at that moment. */
@@ -61,10 +60,15 @@ export const readinessWait: Scenario = {
 
 		// Published while n8n runs: not registered before, the wait sees that at least once, then the POST works.
 		expect(!(await webhookRegistered(n8n.baseUrl, LATE.path)), `the unpublished workflow's webhook "${LATE.path}" already counts as registered`);
-		const waiting = waitUntilReady(n8n, { webhooks: [LATE.path], workflows: [LATE.id] }, { rest });
-		await publishInEditor(rest, context.major, LATE.id);
+		let sawMissing: (missing: string[]) => void = () => undefined;
+		const missingSeen = new Promise<string[]>((resolve) => (sawMissing = resolve));
+		let settled = false;
+		const waiting = waitUntilReady(n8n, { webhooks: [LATE.path], workflows: [LATE.id] }, { rest, onNotReady: (missing) => sawMissing(missing) });
+		void waiting.finally(() => (settled = true)).catch(() => undefined);
+		const missingBefore = await Promise.race([missingSeen, waiting.then(() => [])]);
+		expect(!settled && missingBefore.some((m) => m.includes(LATE.path)), `the wait for the unpublished workflow did not report its webhook missing (${JSON.stringify(missingBefore)})`);
+		await publishInEditor(rest, LATE.id);
 		const late = await waiting;
-		expect(late.notReadyChecks >= 1, `the wait for the workflow published while n8n runs never saw it unready (${JSON.stringify(late)})`);
 		const second = await rest.postWebhook(LATE.path, { probe: 'late' });
 		expect(second.status === 200, `right after the wait the webhook published while n8n runs answered ${second.status}: ${JSON.stringify(second.body).slice(0, 300)}`);
 
