@@ -98,7 +98,7 @@ export async function waitUntilReady(n8n: N8nInstance, needs: ReadinessNeeds = {
 		while (pending.length) {
 			let ready = false;
 			try {
-				ready = await pending[0].ready();
+				ready = await withinCheckTime(pending[0].ready());
 				lastProblem = '';
 			} catch (error) {
 				if (error instanceof NeverReady) throw new Error(`${pending[0].what}: ${error.message}`);
@@ -121,6 +121,17 @@ export async function waitUntilReady(n8n: N8nInstance, needs: ReadinessNeeds = {
 			);
 		}
 		await delay(options.pollMs ?? 250);
+	}
+}
+
+/** One check may not outlast 15 s (a loaded n8n can accept a connection and answer late): it then counts as not ready. */
+async function withinCheckTime(check: Promise<boolean>): Promise<boolean> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 15 s')), 15_000)));
+	try {
+		return await Promise.race([check, late]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 
