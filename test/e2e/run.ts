@@ -39,6 +39,15 @@ function withTimeout<T>(promise: Promise<T>, seconds: number, what: string): Pro
 	return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The message with its causes: undici's "fetch failed" says why (ECONNREFUSED, other side closed) only in `cause`. */
+function describeError(error: Error): string {
+	const parts = [error.message];
+	for (let cause = error.cause as (Error & { code?: string }) | undefined; cause && parts.length < 4; cause = cause.cause as typeof cause) {
+		parts.push([cause.code, cause.message].filter(Boolean).join(' '));
+	}
+	return parts.join(': ');
+}
+
 /**
  * A scenario's time limit only catches hangs; with E2E_STRESS=N the CPU is shared with N busy loops, so the limit
  * grows with it (x2 for N=2) instead of failing a slow but correct run.
@@ -64,7 +73,7 @@ async function runScenario(scenario: Scenario, context: ScenarioContext, keep: b
 		detail = await withTimeout(scenario.run(context), timeLimitSeconds(scenario, busy), `scenario ${scenario.name}`);
 	} catch (error) {
 		ok = false;
-		detail = (error as Error).message.replace(/\s+/g, ' ').slice(0, 1500);
+		detail = describeError(error as Error).replace(/\s+/g, ' ').slice(0, 1500);
 	}
 	const { problems, failures } = await context.cleanUp(keep || !ok);
 	if (problems.length) log(`clean-up of ${scenario.name}: ${problems.join('; ')}`);
