@@ -100,6 +100,22 @@ export async function startTaskRunner(): Promise<void> {
 	};
 	await module.start();
 	taskRunner = { stop: () => module.stop(), runnerPid: () => module.jsRunnerProcess?.process?.pid };
+	await untilRunnerRegistered(cliDist);
+}
+
+/**
+ * `TaskRunnerModule.start()` returns once the runner process is spawned, before it has connected to the broker:
+ * wait for the broker to know it, so the first measured execution does not include the runner's start-up.
+ */
+async function untilRunnerRegistered(cliDist: string, timeoutMs = 120_000): Promise<void> {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { TaskBroker } = require(join(cliDist, 'task-runners', 'task-broker', 'task-broker.service.js'));
+	const broker = Container.get(TaskBroker as new () => unknown) as { knownRunners?: Map<string, unknown> };
+	const deadline = Date.now() + timeoutMs;
+	while (!broker.knownRunners?.size) {
+		if (Date.now() > deadline) throw new Error(`n8n's task runner did not register with the broker within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
 }
 
 export async function stopTaskRunner(): Promise<void> {

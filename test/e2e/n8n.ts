@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { CACHE_DIR, run, type N8nInstallation } from './provision';
+import { waitUntilReady, type QueueWorker, type ReadinessNeeds, type ReadinessOptions } from './readiness';
 
 export const PACKAGE_NAME = 'n8n-nodes-constant-contact-abandoned-cart';
 export const CREDENTIAL_TYPE = 'constantContactOAuth2Api';
@@ -93,6 +94,9 @@ export class N8nInstance {
 	readonly userFolder: string;
 	readonly logFile: string;
 	port = 0;
+	/** The running `n8n start` process, and where its lines start in n8n.log (the readiness wait reads both). */
+	server?: ChildProcess;
+	serverLogOffset = 0;
 	private baseEnv: Record<string, string> = {};
 	private readonly children: ChildProcess[] = [];
 
@@ -190,7 +194,7 @@ export class N8nInstance {
 		});
 	}
 
-	private get n8nLogPath(): string {
+	get n8nLogPath(): string {
 		return join(this.userFolder, 'n8n.log');
 	}
 
@@ -198,21 +202,9 @@ export class N8nInstance {
 		return existsSync(this.n8nLogPath) ? statSync(this.n8nLogPath).size : 0;
 	}
 
-	private logMessages(offset: number): string[] {
-		if (!existsSync(this.n8nLogPath)) return [];
-		const messages: string[] = [];
-		for (const line of readFileSync(this.n8nLogPath).subarray(offset).toString().split('\n')) {
-			try {
-				messages.push(String(JSON.parse(line).message));
-			} catch {
-				/* not a JSON log line */
-			}
-		}
-		return messages;
-	}
 
 	private runFromLog(offset: number): ExecutionRun | null {
-		for (const message of this.logMessages(offset).reverse()) {
+		for (const message of logMessages(this.n8nLogPath, offset).reverse()) {
 			if (message.trimStart().startsWith('{') && message.includes('"resultData"')) return parseRunJson(message);
 		}
 		return null;
@@ -287,18 +279,24 @@ export class N8nInstance {
 		return child;
 	}
 
-	/** `n8n start`, resolved once the REST API answers (`/healthz` says 200 while n8n is still starting up). */
-	async start(timeoutMs = 150_000): Promise<ChildProcess> {
+	/**
+	 * `n8n start`, resolved once the REST API answers and everything in `needs` is ready (readiness.ts): pass the
+	 * webhooks and workflows the next step uses. Needs that want a logged-in session (`workflows` on 2.x) can be
+	 * waited for afterwards with `waitUntilReady(n8n, needs, { rest })` once the owner exists.
+	 */
+	async start(needs: ReadinessNeeds = {}, options: ReadinessOptions = {}): Promise<ChildProcess> {
+		this.serverLogOffset = this.n8nLogSize();
 		const child = this.spawnProcess(['start']);
-		await waitForHealth(this.baseUrl, child, timeoutMs, this.logFile);
+		this.server = child;
+		await waitUntilReady(this, needs, { ...options, process: child });
 		return child;
 	}
 
 	/**
-	 * `n8n worker` (queue mode) with its own task-broker and health ports and log file; resolved once its
-	 * readiness endpoint says it is connected and migrated.
+	 * `n8n worker` (queue mode) with its own task-broker and health ports and log file; resolved once it has
+	 * joined the queue (readiness.ts).
 	 */
-	async startWorker(name: string, concurrency = 10, timeoutMs = 150_000): Promise<{ process: ChildProcess; logFile: string }> {
+	async startWorker(name: string, concurrency = 10, options: ReadinessOptions = {}): Promise<QueueWorker> {
 		const [healthPort, brokerPort] = [await freePort(), await freePort()];
 		const logFile = join(this.userFolder, `n8n-${name}.log`);
 		const child = this.spawnProcess(['worker', `--concurrency=${concurrency}`], {
@@ -307,17 +305,9 @@ export class N8nInstance {
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_LOG_FILE_LOCATION: logFile,
 		});
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			if (child.exitCode !== null) throw new Error(`n8n worker ${name} exited with ${child.exitCode}; see ${logFile}`);
-			try {
-				if ((await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).status === 200) return { process: child, logFile };
-			} catch {
-				/* not listening yet */
-			}
-			if (Date.now() > deadline) throw new Error(`n8n worker ${name} not ready after ${timeoutMs / 1000} s; see ${logFile}`);
-			await delay(500);
-		}
+		const worker: QueueWorker = { name, process: child, healthPort, logFile };
+		await waitUntilReady(this, { workers: [worker] }, options);
+		return worker;
 	}
 
 	/** Stops one process this instance started: SIGTERM to its group, SIGKILL after a grace period. */
@@ -383,6 +373,20 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
+/** The messages of an n8n log file (JSON lines, N8N_LOG_OUTPUT=file) from byte `offset` on. */
+export function logMessages(file: string, offset = 0): string[] {
+	if (!existsSync(file)) return [];
+	const messages: string[] = [];
+	for (const line of readFileSync(file).subarray(offset).toString().split('\n')) {
+		try {
+			messages.push(String(JSON.parse(line).message));
+		} catch {
+			/* not a JSON log line */
+		}
+	}
+	return messages;
+}
+
 export function delay(ms: number): Promise<void> {
 	return new Promise((r) => setTimeout(r, ms));
 }
@@ -393,19 +397,4 @@ export function lastLines(text: string, count: number): string {
 		.filter((line) => line.trim())
 		.slice(-count)
 		.join('\n');
-}
-
-export async function waitForHealth(baseUrl: string, child: ChildProcess | null, timeoutMs: number, logFile: string): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child && child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} before it was healthy; see ${logFile}`);
-		try {
-			const response = await fetch(`${baseUrl}/rest/settings`);
-			if (response.status === 200 && response.headers.get('content-type')?.includes('json')) return;
-		} catch {
-			/* not listening yet */
-		}
-		await delay(500);
-	}
-	throw new Error(`n8n at ${baseUrl} not healthy after ${timeoutMs / 1000} s; see ${logFile}`);
 }

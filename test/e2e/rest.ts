@@ -50,7 +50,9 @@ export class N8nRest {
 		const headers: Record<string, string> = { 'browser-id': BROWSER_ID, accept: 'application/json' };
 		if (this.cookie) headers.cookie = this.cookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
-		return fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect });
+		return fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect }).catch((error: Error) => {
+			throw new Error(`${method} ${path} at n8n: ${error.message}`, { cause: error });
+		});
 	}
 
 	async json<T = any>(method: string, path: string, body?: unknown): Promise<T> {

@@ -22,6 +22,8 @@ export interface Scenario {
 	notApplicable?: (installation: N8nInstallation) => string | undefined;
 	/** Seconds before the runner gives up on it. */
 	timeoutSeconds?: number;
+	/** Why the scenario runs only when named with --scenario (a measurement, not a pass/fail check of every run). */
+	onlyWhenNamed?: string;
 	/** Returns a short detail for the result line. Throws (with a sentence) on failure. */
 	run(context: ScenarioContext): Promise<string>;
 }

@@ -7,6 +7,7 @@
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
+import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { newShopSecret, postSigned, type ShopSecret } from '../signing';
@@ -113,7 +114,8 @@ export interface CartEventsShop {
 
 /**
  * Imports the template (schedule every `scheduleSeconds`), creates the owner and the Data table with n8n running,
- * then restarts n8n with the workflow active. Returns with n8n serving and the owner logged in.
+ * then restarts n8n with the workflow active. Returns with the owner logged in, the cart-events webhook registered
+ * and the schedule live (n8n activates published workflows only after it starts serving).
  */
 export async function startCartEventsShop(
 	n8n: N8nInstance,
@@ -141,6 +143,7 @@ export async function startCartEventsShop(
 	await n8n.activateWorkflow(workflowId);
 	await n8n.start();
 	await rest.login();
+	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH], workflows: [workflowId] }, { rest });
 	return { rest, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
 }
 
@@ -150,16 +153,26 @@ export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<
 }
 
 /**
- * POSTs the events, signed as the shop signs them, right after a schedule tick, so the next scheduled run sees all
- * of them, and returns when they are stored. The template answers after Save Cart, so a 200 means the row is there.
+ * POSTs the events, signed as the shop signs them, right after a schedule tick, so the next scheduled run sees all of them, and returns when they
+ * are stored. n8n's "every N seconds" fires at wall-clock multiples of N; the events go out together, so a loaded
+ * machine does not stretch the sending past the next tick, and a run that started while they arrived fails here
+ * in words. The template answers after Save Cart, so a 200 means the row is there.
  */
 export async function sendCartEvents(shop: CartEventsShop, events: Array<Record<string, unknown>>, scheduleSeconds: number): Promise<Date> {
 	while (new Date().getUTCSeconds() % scheduleSeconds > scheduleSeconds / 3 || new Date().getUTCSeconds() % scheduleSeconds === 0) await delay(250);
-	for (const event of events) {
-		const answer = await postSigned(shop.rest.baseUrl, WEBHOOK_PATH, event, shop.secret);
+	const started = new Date();
+	const answers = await Promise.all(events.map((event) => postSigned(shop.rest.baseUrl, WEBHOOK_PATH, event, shop.secret)));
+	answers.forEach((answer, index) => {
+		const event = events[index];
 		expect(answer.status === 200, `the cart-events webhook answered ${answer.status} to ${event.event} ${event.cart_id}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-	}
-	return new Date();
+	});
+	const sent = new Date();
+	const during = (await shop.rest.executions(shop.workflowId)).filter((e) => e.mode === 'trigger' && new Date(e.startedAt) >= started && new Date(e.startedAt) <= sent);
+	expect(
+		during.length === 0,
+		`scheduled run ${during.map((e) => e.id).join(', ')} started while the ${events.length} cart events were arriving (${((sent.getTime() - started.getTime()) / 1000).toFixed(1)} s), so it saw only some of them`,
+	);
+	return sent;
 }
 
 /** Waits for the first scheduled execution that started after `after` to finish; returns it. */

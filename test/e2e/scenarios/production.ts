@@ -6,6 +6,7 @@
  */
 import { listMemberships, REMINDER_LIST, recoveryUrl, SHOP_CARTS, assertReminderListState } from '../carts';
 import { delay } from '../n8n';
+import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { newShopSecret, postSigned } from '../signing';
@@ -31,6 +32,8 @@ export const productionMode: Scenario = {
 		await n8n.start();
 		const rest = new N8nRest(n8n);
 		await rest.setUpOwner();
+		// n8n serves before it has activated the published workflows: wait for both webhooks and the schedule.
+		await waitUntilReady(n8n, { webhooks: ['e2e-cart-events', 'order-placed'], workflows: Object.values(ids) }, { rest });
 		const scheduled = async () => (await rest.executions(ids.reminders)).filter((e) => e.mode === 'trigger');
 		const waitForScheduledRuns = async (count: number) => {
 			const deadline = Date.now() + (SCHEDULE_SECONDS * (count + 3) + 30) * 1000;

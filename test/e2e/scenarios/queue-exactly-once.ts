@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { REMINDER_LIST, recoveryUrl } from '../carts';
 import type { WorkflowJson } from '../n8n';
 import type { TestDatabase } from '../postgres';
+import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { connectedN8n } from './credential';
@@ -85,6 +86,9 @@ export const queueExactlyOnce: Scenario = {
 		await n8n.start();
 		const workers = [await n8n.startWorker('worker-1'), await n8n.startWorker('worker-2')];
 		const rest = new N8nRest(n8n);
+		await rest.setUpOwner();
+		// The main process registers the webhook after it starts serving; both workers have joined the queue.
+		await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH], workflows: [workflowId], workers }, { rest });
 
 		const answers = await Promise.all(Array.from({ length: EXECUTIONS }, (_, i) => rest.postWebhook(WEBHOOK_PATH, { run: i + 1 })));
 		const refused = answers.filter((a) => a.status !== 200);

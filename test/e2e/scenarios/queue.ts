@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { REMINDER_LIST, listMemberships, recoveryUrl } from '../carts';
 import { delay } from '../n8n';
 import type { TestDatabase } from '../postgres';
+import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { testWorkflow, useCredentials } from '../workflows';
@@ -100,6 +101,9 @@ export const queueMode: Scenario = {
 		await n8n.start();
 		const workers = [await n8n.startWorker('worker-1'), await n8n.startWorker('worker-2')];
 		const rest = new N8nRest(n8n);
+		await rest.setUpOwner();
+		// The main process registers the webhook after it starts serving; both workers have joined the queue.
+		await waitUntilReady(n8n, { webhooks: ['e2e-queue-cart'], workflows: [workflowId], workers }, { rest });
 
 		const carts = Array.from({ length: CARTS }, (_, i) => ({
 			cart_id: `cart-q${i + 1}`,
