@@ -94,6 +94,22 @@ describe('workflow templates', () => {
 		]);
 	});
 
+	it('remembers reminders in one place per template: Mark Reminders Sent uses the memory Decide reads', () => {
+		const memoryModes = Object.fromEntries(
+			FILES.map((file) => [
+				file,
+				[...new Set(load(file).nodes.filter((n) => n.type === `${PACKAGE}.abandonedCartFilter` && ['decide', 'markSent'].includes(n.parameters.operation ?? 'decide')).map((n) => n.parameters.memoryMode ?? 'n8n'))],
+			]),
+		);
+		expect(memoryModes).toEqual({
+			'abandoned-cart-reminders-mysql.json': ['n8n'],
+			'abandoned-cart-reminders-postgres.json': ['dataSource'],
+			'cart-events-webhook.json': ['n8n'],
+			'stop-reminders-on-order.json': [],
+			'three-step-sequence-postgres.json': ['dataSource'],
+		});
+	});
+
 	it('finds the webhooks the security checks below look at', () => {
 		const webhookCounts = Object.fromEntries(FILES.map((file) => [file, load(file).nodes.filter((n) => n.type === WEBHOOK).length]));
 		expect(webhookCounts).toMatchObject({ 'cart-events-webhook.json': 1, 'stop-reminders-on-order.json': 1 });
