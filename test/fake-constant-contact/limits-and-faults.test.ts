@@ -128,6 +128,19 @@ describe('scripted faults on the stand-in', () => {
 		expect((await cc.api('GET', '/contact_lists')).status).toBe(200);
 	});
 
+	it('holds a request until another matching request has been answered, then answers it', async () => {
+		cc.fake.control.injectFaults([{ kind: 'hold', ms: 60_000, match: { path: '/v3/contact_lists' } }]);
+		const answered: string[] = [];
+		const first = cc.api('GET', '/contact_lists').then((r) => answered.push(`first ${r.status}`));
+		await new Promise((r) => setTimeout(r, 300));
+		// An unrelated request passes; the first is still held
+		expect((await cc.api('GET', '/contact_custom_fields')).status).toBe(200);
+		expect(answered).toEqual([]);
+		await cc.api('GET', '/contact_lists').then((r) => answered.push(`second ${r.status}`));
+		await first;
+		expect(answered).toEqual(['second 200', 'first 200']);
+	});
+
 	it('drops the connection without an answer', async () => {
 		cc.fake.control.injectFaults([{ kind: 'drop' }]);
 		await expect(cc.api('GET', '/contact_lists')).rejects.toThrow();

@@ -16,6 +16,7 @@ export interface Fault {
 		| 'quota_exceeded'
 		| 'status'
 		| 'hang'
+		| 'hold'
 		| 'drop'
 		| 'activity_failed'
 		| 'activity_timed_out'
@@ -32,7 +33,7 @@ export interface Fault {
 	fields?: string[];
 }
 
-const REQUEST_FAULTS = new Set<Fault['kind']>(['throttled', 'quota_exceeded', 'status', 'hang', 'drop']);
+const REQUEST_FAULTS = new Set<Fault['kind']>(['throttled', 'quota_exceeded', 'status', 'hang', 'hold', 'drop']);
 const ACTIVITY_FAULTS = new Set<Fault['kind']>(['activity_failed', 'activity_timed_out']);
 const IMPORT_FAULTS = new Set<Fault['kind']>(['import_contact_errors', 'import_field_errors']);
 
@@ -78,6 +79,8 @@ export class FakeServer {
 	readonly violations: ContractViolation[] = [];
 	readonly consentAudit = new ConsentAudit();
 	private faults: Array<Fault & { remaining: number }> = [];
+	/** Requests held by a `hold` fault until another request it matches has been answered. */
+	private held: Array<{ fault: Fault; release: () => void }> = [];
 	private readonly recentRequests = new Map<string, number[]>();
 	private readonly quotaUsed = new Map<string, { day: string; used: number }>();
 	private readonly timers = new Set<NodeJS.Timeout>();
@@ -169,9 +172,10 @@ export class FakeServer {
 			return;
 		}
 		if (fault?.kind === 'hang') await this.delay(fault.ms ?? 30000);
+		if (fault?.kind === 'hold') await this.holdUntilAnotherAnswered(fault);
 		let reply: Reply;
 		try {
-			if (fault && fault.kind !== 'hang') reply = faultReply(fault);
+			if (fault && fault.kind !== 'hang' && fault.kind !== 'hold') reply = faultReply(fault);
 			else if (url.pathname.startsWith('/oauth2/default/v1/')) reply = this.oauthRoute(url, method, req, raw);
 			else if (url.pathname === '/v3' || url.pathname.startsWith('/v3/')) reply = this.apiRoute(url, method, req, raw);
 			else reply = apiError(404, 'not_found', `Nothing at ${url.pathname}.`);
@@ -183,6 +187,29 @@ export class FakeServer {
 		entry.clientId = reply.clientId ?? this.callerOf(req);
 		entry.errorKey = reply.errorKey ?? errorKeyOf(reply.body);
 		if (!res.destroyed) this.send(res, reply);
+		this.releaseHeldBy(method, url.pathname);
+	}
+
+	/**
+	 * `hold`: the request waits until another request its fault matches has been answered (at most `ms`, default
+	 * 120 s), then is handled. Two clients' requests are thus answered in a known order however slowly the second
+	 * one comes, e.g. two processes refreshing with the same refresh token: the second is answered first.
+	 */
+	private holdUntilAnotherAnswered(fault: Fault): Promise<void> {
+		return new Promise<void>((resolve) => {
+			const held = { fault, release: () => resolve() };
+			this.held.push(held);
+			void this.delay(fault.ms ?? 120_000).then(() => {
+				this.held = this.held.filter((h) => h !== held);
+				resolve();
+			});
+		});
+	}
+
+	private releaseHeldBy(method: string, path: string): void {
+		const released = this.held.filter((held) => faultMatches(held.fault, method, path));
+		this.held = this.held.filter((held) => !released.includes(held));
+		for (const held of released) held.release();
 	}
 
 	private send(res: http.ServerResponse, reply: Reply): void {

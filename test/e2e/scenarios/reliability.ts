@@ -180,12 +180,13 @@ export const reliabilityConcurrentRefresh: Scenario = {
 			}),
 		);
 		const tokens: TokenData[] = [shop.tokens];
-		// The first process's refresh is held at the token endpoint (answered 12 s late) while a second process starts
-		// and refreshes with the same refresh token: the interleaving two processes meet in production, made certain.
+		// The first process's refresh is held at the token endpoint until a second process, started meanwhile, has
+		// refreshed with the same refresh token and been answered: the interleaving two processes meet in production,
+		// made certain however long the second process takes to start (no fixed wait that a busy machine outlasts).
 		const race = async () => {
 			standIn.control.expireAllAccessTokens();
 			standIn.control.clearRequestLog();
-			standIn.control.injectFaults([{ kind: 'hang', ms: 12_000, count: 1, match: { method: 'POST', path: TOKEN_PATH } }]);
+			standIn.control.injectFaults([{ kind: 'hold', ms: 240_000, count: 1, match: { method: 'POST', path: TOKEN_PATH } }]);
 			const template = executeMayFail(n8n, templateId);
 			const deadline = Date.now() + 90_000;
 			while (!standIn.control.requestLog().some((r) => r.path === TOKEN_PATH)) {
