@@ -24,7 +24,7 @@
 import type { ChildProcess } from 'node:child_process';
 
 import { delay, logMessages, type N8nInstance } from './n8n';
-import { N8nRest } from './rest';
+import { N8nRest, NO_KEEP_ALIVE } from './rest';
 
 export interface WebhookNeed {
 	path: string;
@@ -160,7 +160,7 @@ function checksFor(n8n: N8nInstance, needs: ReadinessNeeds, options: ReadinessOp
 
 export async function restAnswers(baseUrl: string): Promise<boolean> {
 	try {
-		const response = await fetch(`${baseUrl}/rest/settings`);
+		const response = await fetch(`${baseUrl}/rest/settings`, { headers: NO_KEEP_ALIVE });
 		await response.arrayBuffer();
 		return response.status === 200 && !!response.headers.get('content-type')?.includes('json');
 	} catch {
@@ -173,7 +173,7 @@ export async function restAnswers(baseUrl: string): Promise<boolean> {
  * lists the methods registered for the path in `Access-Control-Allow-Methods` and answers 204 without executing.
  */
 export async function webhookRegistered(baseUrl: string, path: string, method = 'POST'): Promise<boolean> {
-	const response = await fetch(`${baseUrl}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: baseUrl } });
+	const response = await fetch(`${baseUrl}/webhook/${path}`, { method: 'OPTIONS', headers: { ...NO_KEEP_ALIVE, origin: baseUrl } });
 	await response.arrayBuffer();
 	if (response.status === 404) return false;
 	if (response.status >= 300) throw new Error(`OPTIONS /webhook/${path} answered ${response.status}`);
@@ -215,7 +215,7 @@ async function workerJoined(worker: QueueWorker): Promise<boolean> {
 	if (worker.process.exitCode !== null || worker.process.signalCode !== null) throw new NeverReady(`n8n worker ${worker.name} exited with ${worker.process.exitCode}; see ${worker.logFile}`);
 	let status = 0;
 	try {
-		const response = await fetch(`http://127.0.0.1:${worker.healthPort}/healthz/readiness`);
+		const response = await fetch(`http://127.0.0.1:${worker.healthPort}/healthz/readiness`, { headers: NO_KEEP_ALIVE });
 		await response.arrayBuffer();
 		status = response.status;
 	} catch {

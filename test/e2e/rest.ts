@@ -13,6 +13,13 @@ export const OWNER = {
 
 const BROWSER_ID = 'e2e-harness-browser';
 
+/**
+ * Every harness request to n8n opens its own connection. n8n closes a keep-alive connection after 5 s idle; on a
+ * starved CPU the harness can send its next request on a connection n8n has just closed, and fetch fails at the
+ * socket ("other side closed"), a failure of the harness, not of n8n or the package (test/e2e/STRESS-RESULTS.md).
+ */
+export const NO_KEEP_ALIVE = { connection: 'close' } as const;
+
 export interface ExecutionSummary {
 	id: string;
 	workflowId: string;
@@ -20,6 +27,37 @@ export interface ExecutionSummary {
 	status: string;
 	startedAt: string;
 	stoppedAt?: string | null;
+}
+
+interface ErrorShape {
+	message?: string;
+	description?: string | null;
+	httpCode?: string | null;
+}
+
+function describeError(error: ErrorShape): string {
+	return [error.message, error.description, error.httpCode ? `HTTP ${error.httpCode}` : ''].filter(Boolean).join(' | ').slice(0, 600);
+}
+
+/**
+ * n8n stores execution data in the "flatted" format: a JSON array whose first entry is the root, where every
+ * string inside an object or array is the index of the entry that holds the value.
+ */
+export function unflatten(text: string): unknown {
+	const entries = JSON.parse(text) as unknown[];
+	const revived = new Map<number, unknown>();
+	const revive = (index: number): unknown => {
+		if (revived.has(index)) return revived.get(index);
+		const entry = entries[index];
+		if (entry === null || typeof entry !== 'object') return entry;
+		const copy: Record<string, unknown> | unknown[] = Array.isArray(entry) ? [] : {};
+		revived.set(index, copy);
+		for (const [key, value] of Object.entries(entry)) {
+			(copy as Record<string, unknown>)[key] = typeof value === 'string' ? revive(Number(value)) : value;
+		}
+		return copy;
+	};
+	return revive(0);
 }
 
 export class N8nRest {
@@ -47,7 +85,7 @@ export class N8nRest {
 	}
 
 	async request(method: string, path: string, body?: unknown, redirect: RequestRedirect = 'manual'): Promise<Response> {
-		const headers: Record<string, string> = { 'browser-id': BROWSER_ID, accept: 'application/json' };
+		const headers: Record<string, string> = { ...NO_KEEP_ALIVE, 'browser-id': BROWSER_ID, accept: 'application/json' };
 		if (this.cookie) headers.cookie = this.cookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		return fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect }).catch((error: Error) => {
@@ -82,11 +120,25 @@ export class N8nRest {
 		return page.results;
 	}
 
+	/**
+	 * Why an execution failed, in words: the node that failed and its error message (and description), read from
+	 * the execution's stored data. A scenario prints it, so a failure in CI says what went wrong without the kept folder.
+	 */
+	async failureOf(executionId: string): Promise<string> {
+		const { data } = await this.json<{ data: { data: string; status?: string } }>('GET', `/rest/executions/${executionId}`);
+		const run = unflatten(data.data) as { resultData?: { error?: ErrorShape; lastNodeExecuted?: string; runData?: Record<string, Array<{ error?: ErrorShape }>> } };
+		const result = run?.resultData ?? {};
+		const failedNodes = Object.entries(result.runData ?? {}).flatMap(([node, runs]) => runs.filter((r) => r.error).map((r) => `${node}: ${describeError(r.error!)}`));
+		const parts = [...failedNodes];
+		if (result.error && !failedNodes.length) parts.push(`${result.lastNodeExecuted ?? 'workflow'}: ${describeError(result.error)}`);
+		return parts.length ? parts.join('; ') : `status ${data.status ?? 'unknown'}, no error recorded`;
+	}
+
 	/** POSTs JSON to a production webhook and returns the parsed answer. */
 	async postWebhook(path: string, body: unknown): Promise<{ status: number; body: any }> {
 		const response = await fetch(`${this.baseUrl}/webhook/${path}`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { ...NO_KEEP_ALIVE, 'content-type': 'application/json' },
 			body: JSON.stringify(body),
 		});
 		const text = await response.text();

@@ -50,8 +50,9 @@ export async function postSigned(baseUrl: string, path: string, event: unknown, 
 	const headers = options.headers ?? snippet.signedHeaders(secret, options.signedBody ?? rawBody, options.now ?? Date.now());
 	const started = Date.now();
 	// node:http rather than fetch: no client-side timeout, so a slow answer under a flood is measured, not cut off.
+	// A connection per request (agent: false): never one n8n closed while it sat idle (see NO_KEEP_ALIVE in rest.ts).
 	const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-		const call = request(`${baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(rawBody), ...headers } }, (response) => {
+		const call = request(`${baseUrl}/webhook/${path}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(rawBody), ...headers } }, (response) => {
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
 			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));

@@ -187,6 +187,13 @@ export async function scheduledRunAfter(shop: CartEventsShop, after: Date, timeo
 	}
 }
 
+/** Fails unless the execution succeeded, saying which node failed and why (read from the execution's data). */
+export async function expectRunSucceeded(shop: CartEventsShop, run: { id: string; status: string }, what: string): Promise<void> {
+	if (run.status === 'success') return;
+	const why = await shop.rest.failureOf(run.id).catch((error: Error) => `could not read why: ${error.message}`);
+	expect(false, `${what} (execution ${run.id}) ended with status ${run.status}: ${why}`);
+}
+
 /** The shop reports an order (signed); returns the answer and when it came, before any scheduled run removes anyone. */
 export async function takeOrder(shop: CartEventsShop, order: Record<string, unknown>): Promise<{ answer: { status: number; body: any }; answeredAt: Date }> {
 	const answer = await postSigned(shop.rest.baseUrl, WEBHOOK_PATH, { event: 'order_placed', ...order }, shop.secret);
@@ -233,7 +240,7 @@ export const cartEventsWebhook: Scenario = {
 		const carts = demoCarts();
 		const sent = await sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
 		const first = await scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 60) * 1000);
-		expect(first.status === 'success', `the scheduled run ${first.id} ended with status ${first.status}`);
+		await expectRunSucceeded(shop, first, 'the first scheduled run');
 
 		const rows = await dataTableRows(shop);
 		const table = outcomes(carts, rows, standIn, account);
@@ -257,7 +264,7 @@ export const cartEventsWebhook: Scenario = {
 
 		// The next scheduled run sends nothing twice (the reminder memory persists in production executions).
 		const second = await scheduledRunAfter(shop, new Date(), (SCHEDULE_SECONDS + 60) * 1000);
-		expect(second.status === 'success', `the second scheduled run ended with status ${second.status}`);
+		await expectRunSucceeded(shop, second, 'the second scheduled run');
 		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
 		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
 
@@ -268,7 +275,7 @@ export const cartEventsWebhook: Scenario = {
 		const aliceRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(aliceRow?.order_id === 'order-7001' && aliceRow?.completed_at, `Alice's cart row was not marked ordered: ${JSON.stringify(aliceRow)}`);
 		const removal = await scheduledRunAfter(shop, order.answeredAt, (SCHEDULE_SECONDS + 60) * 1000);
-		expect(removal.status === 'success', `the scheduled run after the order ended with status ${removal.status}`);
+		await expectRunSucceeded(shop, removal, 'the scheduled run after the order');
 		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order and a scheduled run`);
 		const removedRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(Boolean(removedRow?.removed_from_list_at) && String(removedRow?.contact_status).startsWith('removed'), `Alice's cart row does not record the removal: ${JSON.stringify(removedRow)}`);

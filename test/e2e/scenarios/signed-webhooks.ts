@@ -22,6 +22,7 @@ import { postSigned, type WebhookAnswer } from '../signing';
 import { connectedN8n } from './credential';
 import {
 	dataTableRows,
+	expectRunSucceeded,
 	scheduledRunAfter,
 	seedDemoAccount,
 	startCartEventsShop,
@@ -135,7 +136,7 @@ export const signedWebhooks: Scenario = {
 
 		// The scheduled run does the Constant Contact work.
 		const run = await scheduledRunAfter(shop, answeredAt, (SCHEDULE_SECONDS + 60) * 1000);
-		expect(run.status === 'success', `the scheduled run ${run.id} ended with status ${run.status}`);
+		await expectRunSucceeded(shop, run, 'the scheduled run');
 		const after = await dataTableRows(shop);
 		const row = (cartId: string) => after.find((r) => r.cart_id === cartId) ?? {};
 		expect(listMemberships(standIn, alice.email as string).includes(account.reminderListId), `${alice.email} did not reach the list`);
@@ -211,7 +212,7 @@ export const webhookFlood: Scenario = {
 		expect(ready.status === 401, `the webhook answered ${ready.status} to an unsigned probe`);
 		// Start right after a scheduled run, so the flood falls between two runs.
 		const tick = await scheduledRunAfter(shop, new Date(0), FLOOD_SCHEDULE_MINUTES * 60_000 + 60_000);
-		expect(tick.status === 'success', `the scheduled run before the flood ended ${tick.status}`);
+		await expectRunSucceeded(shop, tick, 'the scheduled run before the flood');
 
 		// Open loop, as a shop's platform fires its webhooks: one event every 28.5 ms, whatever n8n answers.
 		const events = Array.from({ length: FLOOD_EVENTS }, (_, i) => dueCart(`flood-${String(i).padStart(4, '0')}`, `flood.shopper${i}@example.com`));
@@ -240,7 +241,7 @@ export const webhookFlood: Scenario = {
 
 		// The scheduled run that starts after the last answer finds every event; earlier runs may have taken some.
 		const run = await scheduledRunAfter(shop, new Date(floodEnd), FLOOD_SCHEDULE_MINUTES * 60_000 + 900_000);
-		expect(run.status === 'success', `the scheduled run after the flood ended with status ${run.status}`);
+		await expectRunSucceeded(shop, run, 'the scheduled run after the flood');
 		const runs = (await scheduledWindows(shop)).filter((w) => w.to >= floodStart && w.from <= Date.parse(run.startedAt) + 1);
 		const inRuns = standIn.control.requestLog().filter((e) => runs.some((w) => Date.parse(e.at) >= w.from - 50 && Date.parse(e.at) <= w.to + 50));
 		const imports = inRuns.filter((e) => e.method === 'POST' && e.path.includes('/activities/contacts_json_import'));
