@@ -102,7 +102,7 @@ describe('workflow templates', () => {
 			]),
 		);
 		expect(memoryModes).toEqual({
-			'abandoned-cart-reminders-mysql.json': ['n8n'],
+			'abandoned-cart-reminders-mysql.json': ['dataSource'],
 			'abandoned-cart-reminders-postgres.json': ['dataSource'],
 			'cart-events-webhook.json': ['n8n'],
 			'stop-reminders-on-order.json': [],

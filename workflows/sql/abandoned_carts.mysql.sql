@@ -20,5 +20,20 @@ CREATE TABLE IF NOT EXISTS abandoned_carts (
 	order_id          VARCHAR(255) NULL,
 	last_reminded_at  DATETIME(3) NULL,                             -- UTC; written by the workflow's "Record Reminder" step
 	reminders_sent    INT NOT NULL DEFAULT 0,                       -- the highest reminder step sent
-	KEY abandoned_carts_open_idx (completed_at, updated_at)
+	reminder_claimed_at  DATETIME(3) NULL,                          -- UTC; set by "Claim Reminders" just before the send, cleared by "Record Reminder"
+	reminder_claim_step  INT NULL,                                  -- the step that claim is for
+	reminder_claim_token VARCHAR(64) NULL,                          -- which execution holds the claim
+	KEY abandoned_carts_open_idx (completed_at, updated_at),
+	-- "Select Open Carts" reads the open carts not yet reminded: found without reading the carts already reminded
+	KEY carts_unreminded_idx (completed_at, order_id, reminders_sent, updated_at),
+	-- the same shoppers' recently reminded carts (the per-shopper cooldown), and the claims of one execution
+	KEY carts_email_idx (email),
+	KEY carts_claim_idx (reminder_claim_token)
 );
+-- A table made by an older version of this file: add the claim columns and indexes once (MySQL 8 has no
+-- ADD COLUMN IF NOT EXISTS, so these lines are commented out; run them by hand):
+-- ALTER TABLE abandoned_carts
+--   ADD COLUMN reminder_claimed_at DATETIME(3) NULL, ADD COLUMN reminder_claim_step INT NULL,
+--   ADD COLUMN reminder_claim_token VARCHAR(64) NULL,
+--   ADD KEY carts_unreminded_idx (completed_at, order_id, reminders_sent, updated_at),
+--   ADD KEY carts_email_idx (email), ADD KEY carts_claim_idx (reminder_claim_token);

@@ -18,6 +18,13 @@ export const MYSQL_TEMPLATE = 'abandoned-cart-reminders-mysql.json';
 const TEMPLATE_TABLE = 'abandoned_carts';
 const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 
+interface CartRow {
+	id: string;
+	reminders_sent: number;
+	last_reminded_at: string | null;
+	reminder_claim_token: string | null;
+}
+
 /** A carts table of the scenario's own in database `test`, made from the template's schema file. */
 export class MysqlCarts {
 	private constructor(
@@ -51,9 +58,11 @@ export class MysqlCarts {
 		}
 	}
 
-	async rows(): Promise<Map<string, { reminders_sent: number; last_reminded_at: string | null }>> {
-		const [rows] = await this.connection.query(`SELECT id, reminders_sent, CAST(last_reminded_at AS CHAR) AS last_reminded_at FROM ${this.table}`);
-		return new Map((rows as Array<{ id: string; reminders_sent: number; last_reminded_at: string | null }>).map((r) => [r.id, r]));
+	async rows(): Promise<Map<string, CartRow>> {
+		const [rows] = await this.connection.query(
+			`SELECT id, reminders_sent, CAST(last_reminded_at AS CHAR) AS last_reminded_at, reminder_claim_token FROM ${this.table}`,
+		);
+		return new Map((rows as CartRow[]).map((r) => [r.id, r]));
 	}
 
 	credential(id = 'e2eMysqlCarts1', name = 'Shop database (MariaDB, e2e)'): CredentialEntry {
@@ -80,11 +89,12 @@ export class MysqlCarts {
 	}
 }
 
-async function assertMysqlRows(carts: MysqlCarts): Promise<Map<string, { reminders_sent: number; last_reminded_at: string | null }>> {
+async function assertMysqlRows(carts: MysqlCarts): Promise<Map<string, CartRow>> {
 	const rows = await carts.rows();
 	for (const cart of SHOP_CARTS) {
 		const row = rows.get(cart.id);
 		expect(row, `cart ${cart.id} vanished from the MariaDB table`);
+		expect(row.reminder_claim_token === null, `cart ${cart.id} is still claimed after the run (Record Reminder releases every claim)`);
 		const recorded = row.reminders_sent === 1 && row.last_reminded_at !== null;
 		const untouched = row.reminders_sent === 0 && row.last_reminded_at === null;
 		expect(cart.reachesList ? recorded : untouched, `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at}`);
