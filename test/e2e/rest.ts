@@ -125,13 +125,14 @@ export class N8nRest {
 	 * the execution's stored data. A scenario prints it, so a failure in CI says what went wrong without the kept folder.
 	 */
 	async failureOf(executionId: string): Promise<string> {
-		const { data } = await this.json<{ data: { data: string; status?: string } }>('GET', `/rest/executions/${executionId}`);
-		const run = unflatten(data.data) as { resultData?: { error?: ErrorShape; lastNodeExecuted?: string; runData?: Record<string, Array<{ error?: ErrorShape }>> } };
+		// json() unwraps n8n's { data } envelope: this is the execution, its own `data` the flatted run
+		const execution = await this.json<{ data: string; status?: string }>('GET', `/rest/executions/${executionId}`);
+		const run = unflatten(execution.data) as { resultData?: { error?: ErrorShape; lastNodeExecuted?: string; runData?: Record<string, Array<{ error?: ErrorShape }>> } };
 		const result = run?.resultData ?? {};
 		const failedNodes = Object.entries(result.runData ?? {}).flatMap(([node, runs]) => runs.filter((r) => r.error).map((r) => `${node}: ${describeError(r.error!)}`));
 		const parts = [...failedNodes];
 		if (result.error && !failedNodes.length) parts.push(`${result.lastNodeExecuted ?? 'workflow'}: ${describeError(result.error)}`);
-		return parts.length ? parts.join('; ') : `status ${data.status ?? 'unknown'}, no error recorded`;
+		return parts.length ? parts.join('; ') : `status ${execution.status ?? 'unknown'}, no error recorded`;
 	}
 
 	/** POSTs JSON to a production webhook and returns the parsed answer. */
