@@ -6,8 +6,6 @@
  * Add to Autoresponder List is replaced by a No Op node (Constant Contact's cost is part 2 and part 4), so the
  * figures are the memory's. Times are n8n's own: execution start to end as n8n recorded them, per node too.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import { buildAndPack } from '../../test/e2e/pack';
 import type { ExecutionRun } from '../../test/e2e/n8n';
@@ -123,10 +121,7 @@ export async function tableMemory(entries: number, dueCartsPerRun: number, runCo
 			`SELECT count(*) FILTER (WHERE reminders_sent > 1) AS duplicates, count(*) FILTER (WHERE reminders_sent = 0) AS lost
 			 FROM abandoned_carts WHERE id LIKE 'due-%'`,
 		);
-		const exportFile = join(n8n.userFolder, 'bench-export.json');
-		await n8n.cli(['export:workflow', `--id=${id}`, `--output=${exportFile}`]);
-		const exported = JSON.parse(readFileSync(exportFile, 'utf8')) as Array<{ staticData?: unknown }> | { staticData?: unknown };
-		const staticData = (Array.isArray(exported) ? exported[0] : exported)?.staticData ?? null;
+		const staticData = await n8n.exportedStaticData(id);
 		const executionTimes = runs.map((r) => r.executionMs);
 		const tableBytes = Number(size.bytes);
 		return {

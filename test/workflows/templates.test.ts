@@ -104,10 +104,22 @@ describe('workflow templates', () => {
 		expect(memoryModes).toEqual({
 			'abandoned-cart-reminders-mysql.json': ['dataSource'],
 			'abandoned-cart-reminders-postgres.json': ['dataSource'],
-			'cart-events-webhook.json': ['n8n'],
+			'cart-events-webhook.json': ['dataSource'],
 			'stop-reminders-on-order.json': [],
 			'three-step-sequence-postgres.json': ['dataSource'],
 		});
+	});
+
+	it('gives Mark Reminders Sent the field names Decide reads, so both speak of the same cart', () => {
+		const fieldNames = Object.fromEntries(
+			FILES.map((file) => [
+				file,
+				[...new Set(load(file).nodes.filter((n) => n.type === `${PACKAGE}.abandonedCartFilter` && ['decide', 'markSent'].includes(n.parameters.operation ?? 'decide')).map((n) => JSON.stringify(n.parameters.fields ?? {})))],
+			]),
+		);
+		for (const [file, variants] of Object.entries(fieldNames)) {
+			expect({ file, variants: variants.length }).toEqual({ file, variants: variants.length ? 1 : 0 });
+		}
 	});
 
 	it('finds the webhooks the security checks below look at', () => {

@@ -21,6 +21,7 @@ import { expect, type Scenario } from '../scenario';
 import { postSigned, type WebhookAnswer } from '../signing';
 import { connectedN8n } from './credential';
 import {
+	DATA_TABLE_SQLITE_ENV,
 	dataTableRows,
 	expectRunSucceeded,
 	scheduledRunAfter,
@@ -93,7 +94,7 @@ export const signedWebhooks: Scenario = {
 	name: 'signed-webhooks',
 	timeoutSeconds: 480,
 	async run(context) {
-		const { n8n, standIn, credential } = await connectedN8n(context);
+		const { n8n, standIn, credential } = await connectedN8n(context, DATA_TABLE_SQLITE_ENV);
 		const account = seedDemoAccount(standIn);
 		// Real shoppers already on the reminder list: one an attacker tries to take off, one who really orders.
 		standIn.control.seedContact({ email: 'victor.onlist@example.com', firstName: 'Victor', permission: 'explicit', listIds: [account.reminderListId] });
