@@ -18,6 +18,7 @@ interface Node {
 const template = JSON.parse(readFileSync(join(__dirname, '../../workflows/abandoned-cart-reminders-postgres.json'), 'utf8')) as { nodes: Node[] };
 const queryOf = (name: string) => String(template.nodes.find((n) => n.name === name)?.parameters.query);
 const CLAIM = queryOf('Claim Reminders');
+const threeStep = JSON.parse(readFileSync(join(__dirname, '../../workflows/three-step-sequence-postgres.json'), 'utf8')) as { nodes: Node[] };
 const RECORD = queryOf('Record Reminder');
 
 const CARTS = Array.from({ length: 40 }, (_, i) => `cart-${i + 1}`);
@@ -63,6 +64,10 @@ beforeEach(async () => {
 });
 
 describe('Claim Reminders (PostgreSQL template)', () => {
+	it('is the very query the three-step template claims with, so what is proven here holds there', () => {
+		expect(threeStep.nodes.find((n) => n.name === 'Claim Reminders')?.parameters.query).toBe(CLAIM);
+	});
+
 	it('gives every cart to exactly one of two executions, also while the first claim is not yet committed', async () => {
 		await other.query('BEGIN');
 		const first = await claim(other, CARTS.slice(0, 30));

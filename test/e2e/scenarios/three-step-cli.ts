@@ -40,6 +40,8 @@ export const threeStepCli: Scenario = {
 		for (let run = 0; run < shifts.length; run++) {
 			if (shifts[run]) await shiftHours(shifts[run]);
 			await n8n.execute(id);
+			const claimed = await db.query('SELECT id FROM abandoned_carts WHERE reminder_claimed_at IS NOT NULL');
+			expect(claimed.length === 0, `after run ${run + 1} carts are still claimed (Record Reminder releases every claim): ${claimed.map((r) => r.id).join(', ')}`);
 			const rows = new Map((await db.query('SELECT id, reminders_sent FROM abandoned_carts')).map((r) => [r.id, r.reminders_sent]));
 			for (const [cartId, steps] of Object.entries(EXPECTED_STEPS)) {
 				const cart = SHOP_CARTS.find((c) => c.id === cartId)!;
@@ -62,6 +64,6 @@ export const threeStepCli: Scenario = {
 		expect(untouched.length === 0, `carts that must never be reminded record reminders: ${untouched.map((r) => r.id).join(', ')}`);
 		// The single-list checks (unsubscribed untouched, existing customer keeps list and permission, no contract violations).
 		assertReminderListState(standIn, shop.account, SHOP_CARTS.map((c) => ({ ...c, reachesList: false })));
-		return `3 runs (+0 h, +24 h, +72 h): Alice and Grace reached steps 1-3, Bob 1-2, one automation entry per list, Erin (unsubscribed) none; table tracks the steps`;
+		return `3 runs (+0 h, +24 h, +72 h): Alice and Grace reached steps 1-3, Bob 1-2, one automation entry per list, Erin (unsubscribed) none; table tracks the steps, every claim released`;
 	},
 };
