@@ -239,7 +239,6 @@ export class N8nInstance {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
-	/** Runs a saved workflow with `n8n execute`; returns the run data, or throws with n8n's own error text. */
 	/** The workflow's static data as n8n stores it (`n8n export:workflow`), or null when it has none. */
 	async exportedStaticData(workflowId: string): Promise<unknown> {
 		const file = join(this.userFolder, `export-${workflowId}-${Date.now()}.json`);
@@ -248,6 +247,7 @@ export class N8nInstance {
 		return (Array.isArray(exported) ? exported[0] : exported)?.staticData ?? null;
 	}
 
+	/** Runs a saved workflow with `n8n execute`; returns the run data, or throws with n8n's own error text. */
 	async execute(workflowId: string): Promise<ExecutionRun> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true });
 		// n8n prints the run through its logger: on stdout with console logging, in n8n.log with file logging.

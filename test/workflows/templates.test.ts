@@ -79,6 +79,11 @@ function optionValues(properties: INodeProperties[], name: string): unknown[] {
 	return properties.filter((p) => p.name === name && p.type === 'options').flatMap((p) => (p.options ?? []).map((o) => (o as { value: unknown }).value));
 }
 
+/** A template's Abandoned Cart Filter nodes that remember reminders: Decide and Mark Reminders Sent. */
+function reminderNodes(file: string) {
+	return load(file).nodes.filter((n) => n.type === `${PACKAGE}.abandonedCartFilter` && ['decide', 'markSent'].includes(n.parameters.operation ?? 'decide'));
+}
+
 function collectionOptionNames(properties: INodeProperties[], name: string): string[] {
 	return properties.filter((p) => p.name === name && p.type === 'collection').flatMap((p) => (p.options ?? []).map((o) => (o as { name: string }).name));
 }
@@ -95,12 +100,7 @@ describe('workflow templates', () => {
 	});
 
 	it('remembers reminders in one place per template: Mark Reminders Sent uses the memory Decide reads', () => {
-		const memoryModes = Object.fromEntries(
-			FILES.map((file) => [
-				file,
-				[...new Set(load(file).nodes.filter((n) => n.type === `${PACKAGE}.abandonedCartFilter` && ['decide', 'markSent'].includes(n.parameters.operation ?? 'decide')).map((n) => n.parameters.memoryMode ?? 'n8n'))],
-			]),
-		);
+		const memoryModes = Object.fromEntries(FILES.map((file) => [file, [...new Set(reminderNodes(file).map((n) => n.parameters.memoryMode ?? 'n8n'))]]));
 		expect(memoryModes).toEqual({
 			'abandoned-cart-reminders-mysql.json': ['dataSource'],
 			'abandoned-cart-reminders-postgres.json': ['dataSource'],
@@ -111,12 +111,7 @@ describe('workflow templates', () => {
 	});
 
 	it('gives Mark Reminders Sent the field names Decide reads, so both speak of the same cart', () => {
-		const fieldNames = Object.fromEntries(
-			FILES.map((file) => [
-				file,
-				[...new Set(load(file).nodes.filter((n) => n.type === `${PACKAGE}.abandonedCartFilter` && ['decide', 'markSent'].includes(n.parameters.operation ?? 'decide')).map((n) => JSON.stringify(n.parameters.fields ?? {})))],
-			]),
-		);
+		const fieldNames = Object.fromEntries(FILES.map((file) => [file, [...new Set(reminderNodes(file).map((n) => JSON.stringify(n.parameters.fields ?? {})))]]));
 		for (const [file, variants] of Object.entries(fieldNames)) {
 			expect({ file, variants: variants.length }).toEqual({ file, variants: variants.length ? 1 : 0 });
 		}
