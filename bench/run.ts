@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 import { CACHE_DIR } from '../test/e2e/provision';
 import { METHOD_NOTES, FINDINGS } from './notes';
-import { bulkAdd, naiveSignUp } from './parts/constantContact';
+import { bulkAdd, idleRun, naiveSignUp } from './parts/constantContact';
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
@@ -31,7 +31,11 @@ const SIZES = {
 		throughputRuns: 5,
 		contactsCarts: 10_000,
 		naiveMeasuredOn: 500,
-		matureAccount: { contacts: 40_000, onList: 20_000 },
+		accounts: [
+			{ contacts: 40_000, onList: 20_000 },
+			{ contacts: 200_000, onList: 100_000 },
+		],
+		idleCarts: 1_000,
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
 		memoryRuns: 5,
@@ -45,7 +49,8 @@ const SIZES = {
 		throughputRuns: 2,
 		contactsCarts: 200,
 		naiveMeasuredOn: 20,
-		matureAccount: { contacts: 1_000, onList: 500 },
+		accounts: [{ contacts: 1_000, onList: 500 }],
+		idleCarts: 100,
 		memoryEntries: 20_000,
 		memoryCarts: 500,
 		memoryRuns: 2,
@@ -153,11 +158,16 @@ async function main(): Promise<number> {
 	}
 	if (wanted('2')) {
 		const bulk = await guarded(results, '2a. bulk Add to Autoresponder List', () => bulkAdd(sizes.contactsCarts));
-		const bulkMature = await guarded(results, '2a. bulk Add to Autoresponder List, account with contacts', () =>
-			bulkAdd(sizes.contactsCarts, sizes.matureAccount),
-		);
+		const bulkAccounts = [];
+		for (const account of sizes.accounts) {
+			const cost = await guarded(results, `2a. bulk Add to Autoresponder List, account of ${account.contacts} contacts`, () =>
+				bulkAdd(sizes.contactsCarts, account),
+			);
+			if (cost) bulkAccounts.push(cost);
+		}
+		const idle = await guarded(results, '2c. idle run', () => idleRun(sizes.idleCarts, { contacts: 0, onList: 0 }));
 		const naive = await guarded(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
-		results.contacts = { bulk, bulkMature, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+		results.contacts = { bulk, bulkAccounts, idle, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>

@@ -98,6 +98,13 @@ export function addToListWorkflow(listId: string): Workflow {
 	return { nodes: [TRIGGER, add], connections: chain(TRIGGER.name, add.name) };
 }
 
+/** (2c) A scheduled run as the templates wire it: the filter's "send now" output into Add to Autoresponder List. */
+export function idleRunWorkflow(listId: string): Workflow {
+	const add = { ...addToListWorkflow(listId).nodes[1], position: [440, 0] };
+	const filter = node('Abandoned Cart Filter', `${PACKAGE_NAME}.abandonedCartFilter`, 1, {}, 220);
+	return { nodes: [TRIGGER, filter, add], connections: chain(TRIGGER.name, filter.name, 'Add to Autoresponder List') };
+}
+
 /**
  * (2b) The naive pattern: one sign_up_form call per shopper with n8n's HTTP Request node and the same credential,
  * batched at one request per 250 ms (Constant Contact's 4 per second), errors kept as items so 429s are counted.

@@ -8,7 +8,7 @@ import { createCredentialStore, createStandInCredential, runWorkflow } from '../
 import { abandonedCarts } from '../carts';
 import { runChild } from '../host/spawn';
 import { progress } from '../stats';
-import { addToListWorkflow } from '../workflows';
+import { addToListWorkflow, idleRunWorkflow } from '../workflows';
 
 export interface ContactCost {
 	carts: number;
@@ -40,6 +40,9 @@ async function withStandIn<T>(work: (cc: FakeConstantContact, listId: string) =>
 			const listIds = i < (existing?.onList ?? 0) ? [listId] : [];
 			cc.control.seedContact({ email: `customer${i + 1}@example.org`, firstName: 'Kim', permission: 'implicit', listIds });
 		}
+		// The account's contacts were last changed before the run, not in the second it starts (what "changed since
+		// the run's first activity" reads back depends on it).
+		if (existing?.contacts) cc.control.advanceClock(60_000);
 		return await work(cc, listId);
 	} finally {
 		await cc.stop();
@@ -82,6 +85,35 @@ export async function bulkAdd(carts: number, existing?: ExistingAccount): Promis
 		const cost = costFromLog(cc, listId, carts, carts, wallMs, failed);
 		progress(`bulk add of ${carts} carts${existing ? ` into an account of ${existing.contacts} contacts` : ''}: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`);
 		return { ...cost, existing };
+	}, existing);
+}
+
+export interface IdleRunCost {
+	carts: number;
+	/** Carts the filter found due: 0 for an idle run. */
+	due: number;
+	requests: number;
+	wallMs: number;
+}
+
+/**
+ * A scheduled run with nothing due: the carts are all still active (updated in the last hour), the filter sends none,
+ * and Constant Contact must see no request at all (list look-up included).
+ */
+export async function idleRun(carts: number, existing: ExistingAccount): Promise<IdleRunCost> {
+	return withStandIn(async (cc, listId) => {
+		const credentials = createCredentialStore({ constantContactOAuth2Api: createStandInCredential(cc) });
+		const now = Date.now();
+		const items = abandonedCarts(carts, now).map((cart, n) => ({ ...cart, updated_at: new Date(now - (n % 50) * 60_000).toISOString() }));
+		cc.control.clearRequestLog();
+		const started = Date.now();
+		const run = await runWorkflow(idleRunWorkflow(listId), { items, credentials });
+		const wallMs = Date.now() - started;
+		if (run.status !== 'success') throw new Error(`the idle run failed: ${run.error?.message}`);
+		const due = run.outputsOf('Abandoned Cart Filter').length;
+		const requests = cc.control.requestLog().filter((r) => r.path.startsWith('/v3')).length;
+		progress(`idle run over ${carts} carts: ${due} due, ${requests} Constant Contact requests`);
+		return { carts, due, requests, wallMs };
 	}, existing);
 }
 

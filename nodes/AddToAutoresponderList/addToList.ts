@@ -247,21 +247,41 @@ async function removeFromListAndWait(api: ConstantContactApi, contactIds: string
 
 // ---- bulk -------------------------------------------------------------------------------------------------
 
+/**
+ * The import itself decides: it creates the contact or updates it, never changes an existing contact's permission and
+ * never puts an unsubscribed contact on a list (reference §6.4).
+ */
+interface ImportDecides {
+	action: 'import';
+}
+
 interface Planned {
 	shopper: Shopper;
-	decision: Exclude<Decision, { action: 'skip' }>;
+	decision: Exclude<Decision, { action: 'skip' }> | ImportDecides;
 	written: Written;
 	/** A row problem reported by an import, kept in case the contact did not reach the list. */
 	problem?: string;
 }
 
 /**
- * Looks the shoppers up at the lowest request cost (see contactsByEmail) to decide for every shopper, removes re-triggered contacts,
- * imports in chunks of at most 40,000 contacts and 4 MB, adds the rest by ID in chunks of 500, then reads the
- * list back: a shopper counts as on the list only if Constant Contact says so.
+ * Whether a shopper's decision needs their contact before anything is written: re-triggering (is the contact on the
+ * list, and since when?) and, under "consenting shoppers and existing subscribers", a shopper without consent (only
+ * an existing subscriber may join). Every other shopper goes straight into the import.
+ */
+function needsContactFirst(run: Run, shopper: Shopper): boolean {
+	if (run.settings.repeatAbandoners === 'retrigger') return true;
+	return !shopper.consent && run.settings.consentPolicy === 'consentedOrSubscribed';
+}
+
+/**
+ * Bulk add at a cost that does not grow with the account or the list: shoppers go straight into an import (chunks
+ * of at most 40,000 contacts and 4 MB) that creates or updates them and puts them on the list; only the shoppers
+ * whose decision needs their contact first are looked up (see contactsByEmail). Afterwards only the contacts changed
+ * since the run's first bulk activity are read back (500 per request): a shopper counts as on the list, and a cart
+ * value as written, only if Constant Contact says so (see confirmFromConstantContact for shoppers that read misses).
  */
 async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
-	const { api, settings } = run;
+	const { api } = run;
 	const pending = new Map<number, Planned>();
 	const failPending = (error: Error, only?: Planned[]) => {
 		for (const planned of only ?? [...pending.values()]) {
@@ -270,64 +290,38 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 		}
 	};
 	try {
-		const byEmail = await api.contactsByEmail(
-			shoppers.map((shopper) => shopper.email),
-			[...CONTACT_INCLUDE],
-		);
+		const lookedUp = shoppers.filter((shopper) => needsContactFirst(run, shopper));
+		const byEmail = lookedUp.length
+			? await api.contactsByEmail(lookedUp.map((shopper) => shopper.email), [...CONTACT_INCLUDE])
+			: new Map<string, Contact>();
 		const oneByOne: Shopper[] = [];
 		for (const shopper of shoppers) {
 			const contact = byEmail.get(normalizeEmail(shopper.email));
-			const decision = decide(shopper, contact, run.policy);
+			const decision: Planned['decision'] | Extract<Decision, { action: 'skip' }> = needsContactFirst(run, shopper)
+				? decide(shopper, contact, run.policy)
+				: { action: 'import' };
 			if (decision.action === 'skip') {
 				record(run, shopper, 'skipped', { reason: decision.reason, contactId: contact?.contact_id });
-			} else if (decision.action === 'create' && shopper.email.length > MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT) {
-				// The import takes emails of at most 50 characters; these few go through POST /contacts.
+			} else if (shopper.email.length > MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT) {
+				// The import takes emails of at most 50 characters; these few go one by one (look-up, then POST or PUT /contacts).
 				oneByOne.push(shopper);
+			} else if (decision.action === 'stay' && !hasValuesToWrite(shopper)) {
+				// Already on the list and nothing to write: what the look-up found is the result.
+				record(run, shopper, 'already-on-list', { contactId: decision.contact.contact_id, reason: decision.reason });
 			} else {
 				const joins = decision.action !== 'stay';
 				pending.set(shopper.index, { shopper, decision, written: fieldsToWrite(run, shopper, contact, joins) });
 			}
 		}
 
+		const bulk = new BulkActivities();
 		const rejoining = [...pending.values()].filter((planned) => planned.decision.action === 'rejoin');
-		await membershipInChunks(run, rejoining, 'remove', failPending);
+		await membershipInChunks(run, rejoining, 'remove', failPending, bulk);
 		const planned = [...pending.values()];
-		const byId = new Set(planned.filter((entry) => entry.decision.action === 'join' && !needsImport(entry)));
-		const imported = planned.filter((entry) => !byId.has(entry) && (entry.decision.action !== 'stay' || needsImport(entry)));
-		await importAndWait(run, imported, failPending);
-		await membershipInChunks(run, [...byId], 'add', failPending);
-
-		// Read back what Constant Contact holds: the list membership and every value the import was to write. The
-		// import reports per-contact problems only as free-text activity_errors and counts (reference §6.4), so the
-		// stored values, not the messages, decide what was written.
-		const members = new Map<string, Contact>();
-		for (const contact of await api.allContacts({ listId: settings.listId, include: ['custom_fields'] })) {
-			if (contact.email_address?.address) members.set(normalizeEmail(contact.email_address.address), contact);
-		}
-		for (const entry of pending.values()) {
-			const member = members.get(normalizeEmail(entry.shopper.email));
-			if (member) {
-				const stored = new Map((member.custom_fields ?? []).map((field) => [field.custom_field_id, field.value]));
-				const notWritten = [...new Set(entry.written.customFields.filter((field) => stored.get(field.custom_field_id) !== field.value).map((field) => labelOf(run, field.custom_field_id)))];
-				record(run, entry.shopper, JOIN_STATUS[entry.decision.action], {
-					contactId: member.contact_id,
-					customFields: Object.fromEntries(Object.entries(entry.written.byLabel).filter(([label]) => !notWritten.includes(label))),
-					reason: entry.decision.action === 'stay' ? entry.decision.reason : entry.problem ?? null,
-					notWritten,
-					warning: notWritten.length
-						? `Constant Contact did not store ${notWritten.join(', ')} for ${entry.shopper.email}${entry.problem ? ` (${entry.problem})` : ''}; a reminder sent now would go out without ${notWritten.length === 1 ? 'it' : 'them'}.`
-						: null,
-				});
-			} else {
-				record(run, entry.shopper, 'failed', {
-					contactId: contactIdOf(entry),
-					error: new ConstantContactError(
-						`Constant Contact did not put ${entry.shopper.email} on the list${entry.problem ? `: ${entry.problem}` : ''}.`,
-						'activity',
-					),
-				});
-			}
-		}
+		const byId = new Set(planned.filter((entry) => entry.decision.action === 'join' && entry.written.customFields.length === 0 && !hasValuesToWrite(entry.shopper)));
+		await importAndWait(run, planned.filter((entry) => !byId.has(entry)), failPending, bulk);
+		await membershipInChunks(run, [...byId], 'add', failPending, bulk);
+		await confirmFromConstantContact(run, pending, bulk);
 		pending.clear();
 		await addOneByOne(run, oneByOne);
 	} catch (error) {
@@ -336,12 +330,124 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 	}
 }
 
+/** What this run's bulk activities reported: when the first was created (Constant Contact's clock) and import counts. */
+class BulkActivities {
+	earliest: number | undefined;
+	/** Rows the imports could not put on the list because the contact is unsubscribed (reference §6.4). */
+	cannotAddToList = 0;
+
+	saw(activity: Activity): void {
+		const at = Date.parse(activity.created_at ?? '');
+		if (!Number.isNaN(at) && (this.earliest === undefined || at < this.earliest)) this.earliest = at;
+	}
+
+	finishedImport(activity: Activity): void {
+		this.cannotAddToList += activity.status?.cannot_add_to_list_count ?? 0;
+	}
+
+	/**
+	 * `updated_after` for the read-back: a second before the first activity, as the filter is exclusive and timestamps
+	 * may be kept to the second. Undefined when no activity reported its time.
+	 */
+	updatedAfter(): string | undefined {
+		return this.earliest === undefined ? undefined : new Date(this.earliest - 1000).toISOString();
+	}
+}
+
+/**
+ * Reads back the contacts Constant Contact changed since the run's first activity and records every pending shopper
+ * from what Constant Contact holds: on the list with the values it stored, unsubscribed or deleted (skipped; the
+ * import changes neither), or failed. A shopper that read does not return was not changed: the import found the
+ * contact already on the list with these very values, or could not add it. The imports' own count of contacts it
+ * could not add tells which: when the unsubscribed contacts already seen account for all of it, every unchanged shopper
+ * was already on the list; otherwise (and for shoppers added by ID) the unchanged ones are looked up by email.
+ */
+async function confirmFromConstantContact(run: Run, pending: Map<number, Planned>, bulk: BulkActivities): Promise<void> {
+	if (pending.size === 0) return;
+	const include = [...CONTACT_INCLUDE];
+	const updatedAfter = bulk.updatedAfter();
+	const changed = new Map<string, Contact>();
+	if (updatedAfter) {
+		for (const contact of await run.api.allContacts({ updatedAfter, include })) {
+			if (contact.email_address?.address) changed.set(normalizeEmail(contact.email_address.address), contact);
+		}
+	}
+	const entries = [...pending.values()];
+	const isChanged = (entry: Planned) => changed.has(normalizeEmail(entry.shopper.email));
+	const unsubscribedSeen = entries.filter((entry) => isChanged(entry) && isUnsubscribed(changed.get(normalizeEmail(entry.shopper.email))!)).length;
+	const everyUnchangedIsOnList = bulk.cannotAddToList <= unsubscribedSeen;
+	const unchanged = entries.filter((entry) => !isChanged(entry) && !entry.problem);
+	const toLookUp = unchanged.filter((entry) => entry.decision.action !== 'import' || !everyUnchangedIsOnList);
+	const lookedUp = toLookUp.length
+		? await run.api.contactsByEmail(toLookUp.map((entry) => entry.shopper.email), include, { readAccountWhenCheaper: false })
+		: new Map<string, Contact>();
+
+	for (const entry of entries) {
+		const email = normalizeEmail(entry.shopper.email);
+		const contact = changed.get(email) ?? lookedUp.get(email);
+		if (!contact && !entry.problem && entry.decision.action === 'import' && everyUnchangedIsOnList) {
+			// Not changed by the import, and not among the contacts it could not add: it was on the list with these values.
+			record(run, entry.shopper, 'already-on-list', { customFields: entry.written.byLabel, reason: 'already-on-list' });
+		} else if (contact && isUnsubscribed(contact)) {
+			record(run, entry.shopper, 'skipped', { reason: 'unsubscribed', contactId: contact.contact_id });
+		} else if (contact?.deleted_at) {
+			record(run, entry.shopper, 'skipped', { reason: 'deleted', contactId: contact.contact_id });
+		} else if (contact && (contact.list_memberships ?? []).includes(run.settings.listId)) {
+			recordOnList(run, entry, contact, changed.has(email) ? statusOf(entry, contact, bulk) : unchangedStatus(entry));
+		} else {
+			record(run, entry.shopper, 'failed', {
+				contactId: contact?.contact_id ?? contactIdOf(entry),
+				error: new ConstantContactError(
+					`Constant Contact did not put ${entry.shopper.email} on the list${entry.problem ? `: ${entry.problem}` : ''}.`,
+					'activity',
+				),
+			});
+		}
+	}
+}
+
+function isUnsubscribed(contact: Contact): boolean {
+	return contact.email_address?.permission_to_send === 'unsubscribed';
+}
+
+/** On the list: the status, and which cart values Constant Contact did not store (compared with what it holds). */
+function recordOnList(run: Run, entry: Planned, contact: Contact, status: ItemStatus): void {
+	const stored = new Map((contact.custom_fields ?? []).map((field) => [field.custom_field_id, field.value]));
+	const notWritten = [...new Set(entry.written.customFields.filter((field) => stored.get(field.custom_field_id) !== field.value).map((field) => labelOf(run, field.custom_field_id)))];
+	record(run, entry.shopper, status, {
+		contactId: contact.contact_id,
+		customFields: Object.fromEntries(Object.entries(entry.written.byLabel).filter(([label]) => !notWritten.includes(label))),
+		reason: entry.decision.action === 'stay' ? entry.decision.reason : status === 'already-on-list' ? 'already-on-list' : entry.problem ?? null,
+		notWritten,
+		warning: notWritten.length
+			? `Constant Contact did not store ${notWritten.join(', ')} for ${entry.shopper.email}${entry.problem ? ` (${entry.problem})` : ''}; a reminder sent now would go out without ${notWritten.length === 1 ? 'it' : 'them'}.`
+			: null,
+	});
+}
+
+/** A shopper the import left unchanged did not join the list; one whose decision was looked up keeps its status. */
+function unchangedStatus(entry: Planned): ItemStatus {
+	return entry.decision.action === 'import' ? 'already-on-list' : JOIN_STATUS[entry.decision.action];
+}
+
+/**
+ * A looked-up shopper's status follows its decision. A shopper the import decided for and changed is created when the
+ * contact is newer than the run's first activity, and otherwise added: the import does not say whether an existing
+ * contact it changed was already on the list, and finding out would cost a read of the whole list.
+ */
+function statusOf(entry: Planned, contact: Contact, bulk: BulkActivities): ItemStatus {
+	if (entry.decision.action !== 'import') return JOIN_STATUS[entry.decision.action];
+	const createdAt = Date.parse(contact.created_at ?? '');
+	return bulk.earliest !== undefined && createdAt >= bulk.earliest ? 'created' : 'added';
+}
+
 /** Membership activities of at most 500 contacts, each waited for; a chunk that does not complete fails its items. */
 async function membershipInChunks(
 	run: Run,
 	entries: Planned[],
 	change: 'add' | 'remove',
 	failPending: (error: Error, only?: Planned[]) => void,
+	bulk: BulkActivities,
 ): Promise<void> {
 	for (const group of chunk(entries, MAX_CONTACT_IDS_PER_ACTIVITY)) {
 		const contactIds = group.map((entry) => contactIdOf(entry)!);
@@ -350,6 +456,7 @@ async function membershipInChunks(
 			change === 'add'
 				? await run.api.addListMemberships(contactIds, listIds)
 				: await run.api.removeListMemberships(contactIds, listIds);
+		bulk.saw(queued);
 		const activity = await run.api.waitForActivity(queued);
 		if (activity.state !== 'completed') {
 			const what = change === 'add' ? 'add these contacts to the list' : 'take these contacts off the list';
@@ -367,8 +474,8 @@ function contactIdOf(planned: Planned): string | null {
 	return 'contact' in planned.decision ? planned.decision.contact.contact_id : null;
 }
 
-function needsImport(planned: Planned): boolean {
-	return planned.written.customFields.length > 0 || !!planned.shopper.firstName || !!planned.shopper.lastName;
+function hasValuesToWrite(shopper: Shopper): boolean {
+	return shopper.cartValues.length > 0 || !!shopper.firstName || !!shopper.lastName;
 }
 
 function importRow(run: Run, planned: Planned): JsonImportContact {
@@ -385,6 +492,7 @@ async function importAndWait(
 	run: Run,
 	planned: Planned[],
 	failPending: (error: Error, only?: Planned[]) => void,
+	bulk: BulkActivities,
 ): Promise<void> {
 	if (planned.length === 0) return;
 	const rows = planned.map((entry) => importRow(run, entry));
@@ -392,7 +500,10 @@ async function importAndWait(
 	for (const rowsOfChunk of chunkImportRows(rows, [run.settings.listId])) {
 		const entries = planned.slice(offset, offset + rowsOfChunk.length);
 		offset += rowsOfChunk.length;
-		const activity = await run.api.waitForActivity(await run.api.importContacts(rowsOfChunk, [run.settings.listId]));
+		const queued = await run.api.importContacts(rowsOfChunk, [run.settings.listId]);
+		bulk.saw(queued);
+		const activity = await run.api.waitForActivity(queued);
+		bulk.finishedImport(activity);
 		if (activity.state !== 'completed') {
 			failPending(
 				new ConstantContactError(`Constant Contact's import of ${rowsOfChunk.length} contacts ended ${activity.state}.`, 'activity'),

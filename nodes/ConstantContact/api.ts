@@ -164,14 +164,18 @@ export class ConstantContactApi {
 	/**
 	 * The contacts with these email addresses, keyed by lower-cased email, at the lowest request cost: one look-up
 	 * per address, or one read of the whole account (500 per request) when that is cheaper. Reading the account
-	 * regardless would spend a large account's daily quota on a handful of shoppers.
+	 * regardless would spend a large account's daily quota on a handful of shoppers. With `readAccountWhenCheaper`
+	 * false, always one look-up per address: for callers whose cost must not depend on the account at all.
 	 */
-	async contactsByEmail(emails: Iterable<string>, include: ContactInclude[] = []): Promise<Map<string, Contact>> {
+	async contactsByEmail(
+		emails: Iterable<string>,
+		include: ContactInclude[] = [],
+		options: { readAccountWhenCheaper?: boolean } = {},
+	): Promise<Map<string, Contact>> {
 		const wanted = new Set([...emails].map(normalizeEmail));
 		const byEmail = new Map<string, Contact>();
 		if (wanted.size === 0) return byEmail;
-		const accountReadRequests = Math.ceil((await this.countContacts()) / CONTACTS_PAGE_SIZE);
-		if (accountReadRequests < wanted.size) {
+		if ((options.readAccountWhenCheaper ?? true) && Math.ceil((await this.countContacts()) / CONTACTS_PAGE_SIZE) < wanted.size) {
 			for (const contact of await this.allContacts({ include })) {
 				const email = normalizeEmail(contact.email_address?.address ?? '');
 				if (email && wanted.has(email)) byEmail.set(email, contact);

@@ -59,6 +59,8 @@ export interface Contact extends ContactCore {
 		opt_out_source?: string;
 	};
 	create_source?: string;
+	created_at?: string;
+	updated_at?: string;
 	deleted_at?: string;
 	custom_fields?: ContactCustomFieldValue[];
 	list_memberships?: string[];

@@ -140,6 +140,19 @@ describe('bulk activities on the stand-in', () => {
 			expect(cc.fake.control.permissionChanges()).toEqual([]);
 		});
 
+		it('moves updated_at only for contacts it changed: an unchanged one is not "updated after" the import', async () => {
+			cc.fake.control.seedContact({ email: email('same'), firstName: 'Jo', listIds: [listId] });
+			cc.fake.control.seedContact({ email: email('renamed'), firstName: 'Jo', listIds: [listId] });
+			cc.fake.control.advanceClock(60_000);
+			const before = new Date(Date.parse(String(cc.fake.control.findContactByEmail(email('same'))!.updated_at)) + 1000).toISOString();
+			await settled(cc, (await cc.api('POST', '/activities/contacts_json_import', {
+				import_data: [{ email: email('same'), first_name: 'Jo' }, { email: email('renamed'), first_name: 'Joanna' }],
+				list_ids: [listId],
+			})).body.activity_id);
+			const changed = await cc.api('GET', `/contacts?updated_after=${encodeURIComponent(before)}`);
+			expect(changed.body.contacts.map((contact: { email_address: { address: string } }) => contact.email_address.address)).toEqual([email('renamed')]);
+		});
+
 		it('reports an invalid email as a correctable per-contact error', async () => {
 			const done = await settled(cc, (await cc.api('POST', '/activities/contacts_json_import', {
 				import_data: [{ email: 'not-an-email' }, { email: email(2) }],

@@ -484,6 +484,7 @@ export class ConstantContactApi {
 		const contact = existingId
 			? this.account.contacts.get(existingId)!
 			: this.account.createContact({ address, permission: 'implicit', createSource: 'Account' });
+		const before = JSON.stringify([contact.core, [...contact.customFields]]);
 		const core: Body = {};
 		for (const key of ['first_name', 'last_name', 'job_title', 'company_name', 'anniversary']) {
 			if (typeof row[key] === 'string') core[key] = row[key];
@@ -499,14 +500,20 @@ export class ConstantContactApi {
 			if (!fieldId) errors.push(`import_data[${index}]: custom field ${key.slice(3)} does not exist; value ignored`);
 			else contact.customFields.set(fieldId, String(row[key]));
 		}
-		if (existingId) this.account.touch(contact);
-		if (contact.permission === 'unsubscribed') return;
-		for (const listId of targets) {
-			if (this.account.addToList(contact, listId, 'contacts_json_import') === 'list_limit') {
-				errors.push(`import_data[${index}]: contact is already a member of ${LIMITS.listsPerContact} lists`);
-				break;
+		// Whether an import that changes nothing moves updated_at is not documented: here only a real change does
+		// (the reading that makes "what changed since" reads miss the most contacts).
+		let changed = JSON.stringify([contact.core, [...contact.customFields]]) !== before;
+		if (contact.permission !== 'unsubscribed') {
+			for (const listId of targets) {
+				const joined = this.account.addToList(contact, listId, 'contacts_json_import');
+				if (joined === 'list_limit') {
+					errors.push(`import_data[${index}]: contact is already a member of ${LIMITS.listsPerContact} lists`);
+					break;
+				}
+				if (joined === 'joined') changed = true;
 			}
 		}
+		if (existingId && changed) this.account.touch(contact);
 	}
 }
 
