@@ -18,7 +18,9 @@ import {
 	SERVER_ERROR_FIRST_DELAY_MS,
 	SERVER_ERROR_MAX_RETRIES,
 	SIGN_UP_FORM_CONFLICT_MAX_RETRIES,
+	PACE_REGAINED_PER_SUCCESS,
 	THROTTLED_MAX_RETRIES,
+	THROTTLED_MIN_PACE,
 	THROTTLED_RETRY_DELAY_MS,
 	THROTTLED_RETRY_JITTER_MS,
 	THROTTLE_WINDOW_MARGIN_MS,
@@ -83,6 +85,8 @@ export class ConstantContactClient {
 	private readonly windowMs: number;
 	private readonly timeoutMs: number;
 	private readonly recentStarts: number[] = [];
+	/** Requests per second this client allows itself now: lowered by 429 throttled, regained by successes. */
+	private pace: number;
 	/** Requests sent to Constant Contact by this client, retries included. */
 	requestCount = 0;
 
@@ -92,6 +96,7 @@ export class ConstantContactClient {
 		this.now = options.now ?? (() => Date.now());
 		this.random = options.random ?? Math.random;
 		this.requestsPerSecond = options.requestsPerSecond ?? REQUESTS_PER_SECOND;
+		this.pace = this.requestsPerSecond;
 		this.windowMs = 1000 + (options.throttleMarginMs ?? THROTTLE_WINDOW_MARGIN_MS);
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 		const match = /^(https?:\/\/[^/?#]+)(\/[^?#]*)?$/i.exec(options.apiBaseUrl.trim().replace(/\/+$/, ''));
@@ -142,12 +147,17 @@ export class ConstantContactClient {
 			}
 
 			const { status, body } = outcome;
-			if (status >= 200 && status < 300) return body as T;
+			if (status >= 200 && status < 300) {
+				this.pace = Math.min(this.requestsPerSecond, this.pace + PACE_REGAINED_PER_SUCCESS);
+				return body as T;
+			}
 
 			if (status === 429) {
 				if (readApiErrors(body).some((error) => error.error_key === 'quota_exceeded')) {
 					throw new QuotaExceededError(nextUtcMidnight(this.now()), this.now());
 				}
+				// Someone else uses the same application's 4 per second: take a smaller share from now on.
+				this.pace = Math.max(THROTTLED_MIN_PACE, this.pace / 2);
 				if (throttledRetries < THROTTLED_MAX_RETRIES) {
 					const jitter = Math.floor(this.random() * THROTTLED_RETRY_JITTER_MS);
 					await this.sleep(THROTTLED_RETRY_DELAY_MS * ++throttledRetries + jitter);
@@ -166,16 +176,24 @@ export class ConstantContactClient {
 		}
 	}
 
-	/** Sliding window: never more than `requestsPerSecond` request starts in any window of one second (+ margin). */
+	/**
+	 * Sliding window: never more than `requestsPerSecond` request starts in any window of one second (+ margin); after
+	 * a 429 throttled also at least 1 / pace seconds between two starts.
+	 */
 	private async waitForSlot(): Promise<void> {
 		for (;;) {
 			const now = this.now();
-			while (this.recentStarts.length > 0 && now - this.recentStarts[0] >= this.windowMs) this.recentStarts.shift();
-			if (this.recentStarts.length < this.requestsPerSecond) {
+			while (this.recentStarts.length > 1 && now - this.recentStarts[0] >= this.windowMs) this.recentStarts.shift();
+			const inWindow = this.recentStarts.filter((start) => now - start < this.windowMs);
+			const last = this.recentStarts[this.recentStarts.length - 1];
+			const paced = this.pace < this.requestsPerSecond && last !== undefined ? last + 1000 / this.pace : now;
+			const windowFree = inWindow.length < this.requestsPerSecond ? now : inWindow[0] + this.windowMs;
+			const at = Math.max(paced, windowFree);
+			if (at <= now) {
 				this.recentStarts.push(now);
 				return;
 			}
-			await this.sleep(this.recentStarts[0] + this.windowMs - now);
+			await this.sleep(at - now);
 		}
 	}
 }

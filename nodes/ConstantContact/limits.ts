@@ -53,6 +53,13 @@ export const ACTIVITY_POLL_MAX_WAIT_MS = 10 * 60 * 1000;
  * connections back off exponentially.
  */
 export const THROTTLED_MAX_RETRIES = 10;
+/**
+ * After a 429 throttled, a client halves the pace it allows itself (down to this many requests per second) and
+ * regains this much per successful request, up to the 4 per second: executions that share the application's limit
+ * (queue-mode workers, overlapping runs) settle on their share instead of retrying into each other.
+ */
+export const THROTTLED_MIN_PACE = 0.25;
+export const PACE_REGAINED_PER_SUCCESS = 0.1;
 export const THROTTLED_RETRY_DELAY_MS = 1_000;
 export const THROTTLED_RETRY_JITTER_MS = 1_000;
 export const SERVER_ERROR_MAX_RETRIES = 4;

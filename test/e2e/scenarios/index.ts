@@ -8,11 +8,11 @@ import { mysqlTemplateCli } from './mysql-cli';
 import { postgresTemplateCli } from './postgres-cli';
 import { productionMode } from './production';
 import { threeStepCli } from './three-step-cli';
-import { queueMode } from './queue';
+import { queueMode, queueSharedRateLimit } from './queue';
 import { queueExactlyOnce } from './queue-exactly-once';
 import { rateLimitRetry } from './rate-limit';
 import { readinessWait } from './readiness';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 import { signedWebhooks, webhookFlood } from './signed-webhooks';
 
-export const scenarios: Scenario[] = [readinessWait, editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
+export const scenarios: Scenario[] = [readinessWait, editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, queueSharedRateLimit, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];

@@ -4,11 +4,12 @@
  * once, whichever worker ran which execution.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 import { REMINDER_LIST, listMemberships, recoveryUrl } from '../carts';
-import { delay } from '../n8n';
+import { delay, NODE_TYPES, type WorkflowJson } from '../n8n';
 import type { TestDatabase } from '../postgres';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
@@ -139,5 +140,118 @@ export const queueMode: Scenario = {
 		const perWorker = workers.map((w) => startedExecutions(w.logFile));
 		expect(perWorker.every((n) => n > 0), `not every worker ran executions: ${perWorker.join(' + ')}`);
 		return `${events.length} concurrent webhook executions (${CARTS} carts x ${EVENTS_PER_CART}) on workers ${perWorker.join(' + ')}, all success; one automation entry per cart`;
+	},
+};
+
+const SHARED_LIMIT_WORKERS = 2;
+const SHARED_LIMIT_CONCURRENCY = 5;
+const SHARED_LIMIT_SHOPPERS_PER_EXECUTION = 20;
+const SHARED_LIMIT_PATH = 'e2e-shared-limit';
+
+/** Webhook → Split Out (one item per shopper in the body) → Add to Autoresponder List, item by item. */
+function sharedLimitWorkflow(id: string, credential: { id: string; name: string }): WorkflowJson {
+	const node = (name: string, type: string, typeVersion: number, parameters: Record<string, unknown>, x: number, extra = {}) => ({
+		id: randomUUID(),
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	});
+	return {
+		id,
+		name: 'E2E shared rate limit',
+		nodes: [
+			node('Cart Batch', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: SHARED_LIMIT_PATH, responseMode: 'onReceived', options: {} }, 0, { webhookId: randomUUID() }),
+			node('Shoppers', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.shoppers', options: {} }, 220),
+			node(
+				'Add to Autoresponder List',
+				NODE_TYPES.addToAutoresponderList,
+				1,
+				{
+					operation: 'addContact',
+					list: { __rl: true, mode: 'name', value: REMINDER_LIST },
+					email: '={{ $json.email }}',
+					consent: '={{ $json.accepts_marketing }}',
+					cartFields: { field: [{ label: 'ac_cart_id', value: '={{ $json.cart_id }}' }] },
+					options: {},
+				},
+				440,
+				{ credentials: { constantContactOAuth2Api: credential }, onError: 'continueRegularOutput' },
+			),
+		],
+		connections: {
+			'Cart Batch': { main: [[{ node: 'Shoppers', type: 'main', index: 0 }]] },
+			Shoppers: { main: [[{ node: 'Add to Autoresponder List', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+/**
+ * Issue 15, part 3 (a measurement, run by name): two queue-mode workers running five executions each at once, every
+ * execution adding 20 different shoppers item by item against the stand-in's real 4 requests/s for the whole
+ * application. Each execution paces itself to 4 per second, so together they ask for ten times what Constant Contact
+ * allows; the client's jittered, growing retries of 429 throttled must still bring every item onto the list.
+ * Reports the 429s and the wall time.
+ */
+export const queueSharedRateLimit: Scenario = {
+	name: 'queue-shared-rate-limit',
+	timeoutSeconds: 900,
+	onlyWhenNamed: 'a measurement of several executions sharing one application\'s 4 requests/s (README, "Rate limits")',
+	notApplicable: (installation) => (installation.major < 2 ? 'queue mode is exercised on n8n 2.x' : undefined),
+	async run(context) {
+		const db = await context.database(false);
+		const { n8n, standIn, credential } = await connectedN8n(context, queueModeEnv(context, db), {});
+		const list = standIn.control.seedList({ name: REMINDER_LIST, automation: { name: 'Abandoned cart reminder email' } });
+		const listId = String(list.list_id);
+		standIn.control.seedCustomField({ label: 'ac_cart_id' });
+		const workflowId = 'e2eSharedLimit01';
+		await n8n.importWorkflow(sharedLimitWorkflow(workflowId, credential));
+		await n8n.activateWorkflow(workflowId);
+
+		await n8n.start();
+		const workers = [];
+		for (let i = 1; i <= SHARED_LIMIT_WORKERS; i++) workers.push(await n8n.startWorker(`worker-${i}`, SHARED_LIMIT_CONCURRENCY));
+		const rest = new N8nRest(n8n);
+		await rest.setUpOwner();
+		await waitUntilReady(n8n, { webhooks: [SHARED_LIMIT_PATH], workflows: [workflowId], workers }, { rest });
+
+		const executions = SHARED_LIMIT_WORKERS * SHARED_LIMIT_CONCURRENCY;
+		const batches = Array.from({ length: executions }, (_, run) =>
+			Array.from({ length: SHARED_LIMIT_SHOPPERS_PER_EXECUTION }, (_, n) => ({
+				email: `shared.limit${run + 1}.${n + 1}@example.com`,
+				accepts_marketing: true,
+				cart_id: `cart-s${run + 1}-${n + 1}`,
+			})),
+		);
+		standIn.control.declareConsent(batches.flat().map((shopper) => ({ email: shopper.email, explicit: true })));
+		standIn.control.clearRequestLog();
+		const started = Date.now();
+		const answers = await Promise.all(batches.map((shoppers) => rest.postWebhook(SHARED_LIMIT_PATH, { shoppers })));
+		const refused = answers.filter((a) => a.status !== 200);
+		expect(refused.length === 0, `${refused.length} webhook calls failed: ${String(JSON.stringify(refused[0])).slice(0, 300)}`);
+		await waitForExecutions(db, workflowId, executions, 780_000);
+		const wallSeconds = (Date.now() - started) / 1000;
+
+		const log = standIn.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));
+		const throttled = log.filter((entry) => entry.errorKey === 'throttled').length;
+		const failedItems = batches.flat().filter((shopper) => standIn.control.automationEntries({ listId, email: shopper.email }).length !== 1);
+		const perWorker = workers.map((w) => startedExecutions(w.logFile));
+		if (failedItems.length > 0) {
+			const [first] = await db.adminQuery<{ data: string }>(
+				'SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d."executionId" WHERE e."workflowId" = $1 LIMIT 1',
+				[workflowId],
+			);
+			const byRoute = new Map<string, number>();
+			for (const entry of log) byRoute.set(`${entry.method} ${entry.path.replace(/[0-9a-f-]{36}/g, ':id')} ${entry.status}`, (byRoute.get(`${entry.method} ${entry.path.replace(/[0-9a-f-]{36}/g, ':id')} ${entry.status}`) ?? 0) + 1);
+			throw new Error(
+				`${failedItems.length} of ${batches.flat().length} shoppers did not enter the automation exactly once, e.g. ${failedItems.slice(0, 3).map((s) => s.email).join(', ')}; requests: ${JSON.stringify(Object.fromEntries(byRoute))}; an execution's errors: ${first ? errorSentences(first.data) : 'none stored'}`,
+			);
+		}
+		expect(standIn.control.consentViolations().length === 0, 'consent violations');
+		expect(standIn.control.contractViolations().length === 0, 'the stand-in saw requests that break the API contract');
+		return `${executions} executions at once (workers ${perWorker.join(' + ')}, concurrency ${SHARED_LIMIT_CONCURRENCY} each), ${batches.flat().length} shoppers item by item: 0 failed items, ${log.length} requests of which ${throttled} answered 429 throttled, ${wallSeconds.toFixed(1)} s from the first webhook call to the last execution's end (${(log.length / wallSeconds).toFixed(2)} requests/s)`;
 	},
 };

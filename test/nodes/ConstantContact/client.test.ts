@@ -95,6 +95,21 @@ describe('ConstantContactClient', () => {
 		expect(await retryGaps(() => 0.999)).toEqual([1999, 2999]);
 	});
 
+	it('takes a smaller share after a 429 throttled (another execution uses the same application) and regains it as requests succeed', async () => {
+		const { client, sent } = scriptedClient([throttled, ...Array.from({ length: 60 }, () => ok)]);
+		for (let request = 0; request < 50; request++) await client.request({ method: 'GET', path: '/contact_lists', action: 'read' });
+		const gaps = sent.slice(1).map((entry, index) => entry.at - sent[index].at);
+		// Halved to 2 per second and regaining 0.1 per success: the requests right after the retry are 400-500 ms apart
+		// (at its full 4 per second the client starts four at once, 20 ms apart)...
+		expect(Math.min(...gaps.slice(1, 5))).toBeGreaterThanOrEqual(400);
+		// ...and 40 successes later the client is back at 4 per second (the sliding window alone decides again).
+		const lastFour = sent.slice(-5);
+		expect(lastFour[4].at - lastFour[0].at).toBeLessThan(1500);
+		for (let index = REQUESTS_PER_SECOND; index < sent.length; index++) {
+			expect(sent[index].at - sent[index - REQUESTS_PER_SECOND].at).toBeGreaterThanOrEqual(1000);
+		}
+	});
+
 	it('gives up on throttling after a bounded number of retries with a sentence about the 4 per second limit', async () => {
 		const { client, sent } = scriptedClient([throttled]);
 		const failure = client.request({ method: 'GET', path: '/contact_lists', action: 'read the lists' });
