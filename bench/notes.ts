@@ -72,6 +72,17 @@ and puts the top functions by self time into results.json.
   three runs were measured while an e2e run with two busy processes shared the 2 cores (load 5), so it is higher than
   the 9.7 s of the earlier idle measurement. A run with nothing due (the filter in front, 1,000 carts still active)
   sends no request at all.
+- **2. Unsubscribed shoppers and several executions at once.** (d) 1,000 shoppers Constant Contact has as
+  unsubscribed keep open carts through 10 scheduled runs (filter remembering in static data, Add, Mark Reminders
+  Sent): 5 requests in all, all in the first run (list look-up, import, poll, 2 pages read back), 0 look-ups by email,
+  nobody added or re-subscribed; Mark Reminders Sent records each step as handled without a reminder, so the later
+  runs send Constant Contact nothing. (e) Several executions share one application's 4 requests/s and a community
+  node cannot share a budget across n8n processes; measured by the e2e scenario \`queue-shared-rate-limit\`
+  (\`npm run test:e2e -- --scenario=queue-shared-rate-limit --version=2.41.1\`, n8n 2.41.1, main + 2 workers at
+  concurrency 5, 10 executions at once, 200 shoppers item by item, stand-in at 4 requests/s, load 6): before the
+  client halved its pace after a 429, **18 of 200 items failed** (their retries ran out, 239 answers 429); with it,
+  **0 failed items**, 607 requests of which 187 answered 429 and were retried, 152.7 s from the first webhook call to
+  the last execution's end (3.98 requests/s, the limit).
 - **2. The naive pattern is bound by the 4 requests/s limit and the daily quota.** At 1 request per 250 ms,
   10,000 shoppers take about 42 minutes and 10,000 requests: the whole day's quota of the application, so the next
   run (or any other workflow on the same Constant Contact app) gets \`quota_exceeded\` until 00:00 UTC. Even when

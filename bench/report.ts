@@ -1,5 +1,5 @@
 /** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
-import type { ContactCost, ExistingAccount, IdleRunCost } from './parts/constantContact';
+import type { ContactCost, ExistingAccount, IdleRunCost, UnsubscribedRunsCost } from './parts/constantContact';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
@@ -32,6 +32,7 @@ export interface Results {
 		bulkMature?: ContactCost & { existing?: ExistingAccount };
 		bulkAccounts?: Array<ContactCost & { existing?: ExistingAccount }>;
 		idle?: IdleRunCost;
+		unsubscribed?: UnsubscribedRunsCost;
 		naive?: ContactCost;
 		wallRatio?: number;
 	};
@@ -97,6 +98,14 @@ export function evaluateTargets(r: Results): Target[] {
 		});
 	}
 	const idle = r.contacts?.idle;
+	const unsubscribed = r.contacts?.unsubscribed;
+	targets.push({
+		target: 'unsubscribed shoppers with open carts: at most 1 look-up each over 10 runs, 0 consent violations',
+		figure: unsubscribed
+			? `${count(unsubscribed.shoppers)} shoppers over ${unsubscribed.runs} runs: at most ${unsubscribed.mostLookUpsOfOneShopper} look-up(s) of one shopper, requests per run ${unsubscribed.requestsPerRun.join(', ')}, ${unsubscribed.consentViolations} consent violations`
+			: 'n/a',
+		met: unsubscribed ? unsubscribed.mostLookUpsOfOneShopper <= 1 && unsubscribed.consentViolations === 0 : null,
+	});
 	targets.push({
 		target: 'a run with nothing due: 0 Constant Contact requests',
 		figure: idle ? `${count(idle.requests)} requests (${count(idle.carts)} carts, ${count(idle.due)} due)` : 'n/a',
@@ -209,6 +218,18 @@ export function tables(r: Results): string {
 				'0 throttled, 0 quota',
 				seconds(c.idle.wallMs),
 				`measured; ${count(c.idle.due)} carts due`,
+			]);
+		}
+		if (c.unsubscribed) {
+			const u = c.unsubscribed;
+			rows.push([
+				`(d) ${count(u.shoppers)} unsubscribed shoppers with open carts, ${u.runs} scheduled runs (filter, Add, Mark Reminders Sent)`,
+				count(u.shoppers),
+				count(u.requestsPerRun.reduce((sum, n) => sum + n, 0)),
+				count(u.requestsPerRun.reduce((sum, n) => sum + n, 0) - u.throttled429),
+				`${count(u.throttled429)} throttled, 0 quota`,
+				seconds(u.wallMs),
+				`measured; requests per run ${u.requestsPerRun.join(', ')}; ${count(u.lookUps)} look-ups in all, at most ${u.mostLookUpsOfOneShopper} of one shopper; ${u.consentViolations} consent violations`,
 			]);
 		}
 		if (c.naive) {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 import { CACHE_DIR } from '../test/e2e/provision';
 import { METHOD_NOTES, FINDINGS } from './notes';
-import { bulkAdd, idleRun, naiveSignUp } from './parts/constantContact';
+import { bulkAdd, idleRun, naiveSignUp, unsubscribedOverRuns } from './parts/constantContact';
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
@@ -36,6 +36,8 @@ const SIZES = {
 			{ contacts: 200_000, onList: 100_000 },
 		],
 		idleCarts: 1_000,
+		unsubscribedShoppers: 1_000,
+		unsubscribedRuns: 10,
 		memoryEntries: 1_000_000,
 		memoryCarts: 10_000,
 		memoryRuns: 5,
@@ -51,6 +53,8 @@ const SIZES = {
 		naiveMeasuredOn: 20,
 		accounts: [{ contacts: 1_000, onList: 500 }],
 		idleCarts: 100,
+		unsubscribedShoppers: 100,
+		unsubscribedRuns: 3,
 		memoryEntries: 20_000,
 		memoryCarts: 500,
 		memoryRuns: 2,
@@ -166,8 +170,11 @@ async function main(): Promise<number> {
 			if (cost) bulkAccounts.push(cost);
 		}
 		const idle = await guarded(results, '2c. idle run', () => idleRun(sizes.idleCarts, { contacts: 0, onList: 0 }));
+		const unsubscribed = await guarded(results, '2d. unsubscribed shoppers over several runs', () =>
+			unsubscribedOverRuns(sizes.unsubscribedShoppers, sizes.unsubscribedRuns),
+		);
 		const naive = await guarded(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
-		results.contacts = { bulk, bulkAccounts, idle, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+		results.contacts = { bulk, bulkAccounts, idle, unsubscribed, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>

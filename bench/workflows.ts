@@ -98,11 +98,18 @@ export function addToListWorkflow(listId: string): Workflow {
 	return { nodes: [TRIGGER, add], connections: chain(TRIGGER.name, add.name) };
 }
 
-/** (2c) A scheduled run as the templates wire it: the filter's "send now" output into Add to Autoresponder List. */
-export function idleRunWorkflow(listId: string): Workflow {
+/**
+ * (2c, 2d) A scheduled run as the templates wire it: the filter's "send now" output into Add to Autoresponder List,
+ * then Mark Reminders Sent (the filter remembers, in static data).
+ */
+export function reminderRunWorkflow(listId: string): Workflow {
 	const add = { ...addToListWorkflow(listId).nodes[1], position: [440, 0] };
 	const filter = node('Abandoned Cart Filter', `${PACKAGE_NAME}.abandonedCartFilter`, 1, {}, 220);
-	return { nodes: [TRIGGER, filter, add], connections: chain(TRIGGER.name, filter.name, 'Add to Autoresponder List') };
+	const mark = node('Mark Reminders Sent', `${PACKAGE_NAME}.abandonedCartFilter`, 1, { operation: 'markSent' }, 660);
+	return {
+		nodes: [TRIGGER, filter, add, mark],
+		connections: chain(TRIGGER.name, filter.name, 'Add to Autoresponder List', mark.name),
+	};
 }
 
 /**

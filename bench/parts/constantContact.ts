@@ -8,7 +8,7 @@ import { createCredentialStore, createStandInCredential, runWorkflow } from '../
 import { abandonedCarts } from '../carts';
 import { runChild } from '../host/spawn';
 import { progress } from '../stats';
-import { addToListWorkflow, idleRunWorkflow } from '../workflows';
+import { addToListWorkflow, reminderRunWorkflow } from '../workflows';
 
 export interface ContactCost {
 	carts: number;
@@ -107,7 +107,7 @@ export async function idleRun(carts: number, existing: ExistingAccount): Promise
 		const items = abandonedCarts(carts, now).map((cart, n) => ({ ...cart, updated_at: new Date(now - (n % 50) * 60_000).toISOString() }));
 		cc.control.clearRequestLog();
 		const started = Date.now();
-		const run = await runWorkflow(idleRunWorkflow(listId), { items, credentials });
+		const run = await runWorkflow(reminderRunWorkflow(listId), { items, credentials });
 		const wallMs = Date.now() - started;
 		if (run.status !== 'success') throw new Error(`the idle run failed: ${run.error?.message}`);
 		const due = run.outputsOf('Abandoned Cart Filter').length;
@@ -115,6 +115,62 @@ export async function idleRun(carts: number, existing: ExistingAccount): Promise
 		progress(`idle run over ${carts} carts: ${due} due, ${requests} Constant Contact requests`);
 		return { carts, due, requests, wallMs };
 	}, existing);
+}
+
+export interface UnsubscribedRunsCost {
+	shoppers: number;
+	runs: number;
+	/** Requests of each run. */
+	requestsPerRun: number[];
+	/** Look-ups by email of any one unsubscribed shopper over all runs: the most, and the total. */
+	mostLookUpsOfOneShopper: number;
+	lookUps: number;
+	throttled429: number;
+	wallMs: number;
+	/** Unsubscribed shoppers who entered the automation or whose permission changed: must be 0. */
+	consentViolations: number;
+}
+
+/**
+ * Shoppers Constant Contact has as unsubscribed leave open carts: the same carts come to every scheduled run (the
+ * reminder workflow with the filter remembering in static data). Add skips them; Mark Reminders Sent records each
+ * step as handled without a reminder, so no later run asks Constant Contact about them again.
+ */
+export async function unsubscribedOverRuns(shoppers: number, runs: number): Promise<UnsubscribedRunsCost> {
+	return withStandIn(async (cc, listId) => {
+		const credentials = createCredentialStore({ constantContactOAuth2Api: createStandInCredential(cc) });
+		const items = abandonedCarts(shoppers, Date.now());
+		for (const cart of items) cc.control.seedContact({ email: String(cart.email), permission: 'unsubscribed' });
+		cc.control.advanceClock(60_000);
+		cc.control.clearRequestLog();
+		const workflow = reminderRunWorkflow(listId);
+		const requestsPerRun: number[] = [];
+		const started = Date.now();
+		for (let run = 0; run < runs; run++) {
+			const before = cc.control.requestLog().length;
+			const result = await runWorkflow(workflow, { items, credentials });
+			if (result.status !== 'success') throw new Error(`run ${run + 1} failed: ${result.error?.message}`);
+			requestsPerRun.push(cc.control.requestLog().filter((r) => r.path.startsWith('/v3')).length - before);
+		}
+		const wallMs = Date.now() - started;
+		const log = cc.control.requestLog().filter((r) => r.path.startsWith('/v3'));
+		const lookUps = new Map<string, number>();
+		for (const entry of log) if (entry.query.email) lookUps.set(entry.query.email, (lookUps.get(entry.query.email) ?? 0) + 1);
+		const consentViolations =
+			cc.control.automationEntries({ listId }).length + cc.control.permissionChanges().length + cc.control.consentViolations().length;
+		const cost = {
+			shoppers,
+			runs,
+			requestsPerRun,
+			mostLookUpsOfOneShopper: Math.max(0, ...lookUps.values()),
+			lookUps: [...lookUps.values()].reduce((sum, n) => sum + n, 0),
+			throttled429: log.filter((r) => r.errorKey === 'throttled').length,
+			wallMs,
+			consentViolations,
+		};
+		progress(`${shoppers} unsubscribed shoppers over ${runs} runs: requests per run ${requestsPerRun.join(', ')}; at most ${cost.mostLookUpsOfOneShopper} look-up(s) of one shopper`);
+		return cost;
+	});
 }
 
 interface NaiveChildResult {

@@ -330,6 +330,23 @@ export const properties: INodeProperties[] = [
 		description: 'Statuses meaning the shopper is on the list, separated by commas',
 	},
 	{
+		displayName: 'Final Skip Reasons',
+		name: 'finalSkipReasons',
+		type: 'string',
+		displayOptions: markOnly,
+		default: 'unsubscribed, deleted',
+		description:
+			'Reasons (separated by commas) for which Add to Autoresponder List skipped a shopper and would skip them again: Constant Contact has them as unsubscribed or deleted. Such an item is recorded as handled for its step, without a reminder, so no later run spends a request looking the shopper up again for it. Empty: skipped items stay due.',
+	},
+	{
+		displayName: 'Add Reason Field',
+		name: 'reasonField',
+		type: 'string',
+		displayOptions: markOnly,
+		default: 'reason',
+		description: 'Where Add to Autoresponder List put the reason of its status (read for Final Skip Reasons)',
+	},
+	{
 		displayName: 'Cart Details Not Written Field',
 		name: 'notWrittenField',
 		type: 'string',

@@ -173,6 +173,8 @@ export const MARK_REASONS = {
 	recorded: 'The reminder was recorded; this step will not be sent again for this cart.',
 	already_recorded: 'This reminder was already recorded (by this or another execution); nothing changed.',
 	not_on_list: 'The shopper did not reach the list (status "{status}"), so the reminder was not recorded and the cart stays due.',
+	handled_without_reminder:
+		'No reminder goes out: Add to Autoresponder List skipped the shopper ({why}), which the next run would find again. This step is recorded as handled, so no later run looks the shopper up for it.',
 	cart_details_missing: 'The shopper is on the list but Constant Contact did not store the cart details ({fields}), so the reminder was not recorded and the cart stays due.',
 	missing_cart_id: 'The item has no cart id (field "{field}"), so no reminder could be recorded.',
 	missing_step: 'The item has no reminder step (field "{field}"); wire this operation after the filter\'s Send Reminder output and the Add to Autoresponder List node.',

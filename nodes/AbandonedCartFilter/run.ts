@@ -292,10 +292,12 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 	const paths = pathsParam(ctx);
 	const memoryName = String(ctx.getNodeParameter('memoryName', 0, 'abandoned-cart-reminders') || 'abandoned-cart-reminders');
 	let statusPath;
+	let reasonPath;
 	let decisionPath;
 	let notWrittenPath;
 	try {
 		statusPath = compilePath(String(ctx.getNodeParameter('statusField', 0, 'status')), 'the add status');
+		reasonPath = compilePath(String(ctx.getNodeParameter('reasonField', 0, 'reason')), 'the add reason');
 		decisionPath = compilePath(String(ctx.getNodeParameter('decisionField', 0, 'decision')), 'the decision');
 		notWrittenPath = compilePath(String(ctx.getNodeParameter('notWrittenField', 0, 'cartFieldsNotWritten')), 'the cart details not written');
 	} catch (error) {
@@ -304,6 +306,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 	const successStatuses = new Set(
 		listOf(String(ctx.getNodeParameter('successStatuses', 0, 'created, updated, added, re-added, already-on-list'))),
 	);
+	const finalSkipReasons = new Set(listOf(String(ctx.getNodeParameter('finalSkipReasons', 0, 'unsubscribed, deleted'))).map((reason) => reason.toLowerCase()));
 	const recordWithoutCartDetails = ctx.getNodeParameter('missingCartDetails', 0, 'notReached') === 'reached';
 	const at = instantParam(ctx, String(ctx.getNodeParameter('recordAt', 0, '')), 'Record At');
 	// With "my data source tracks it" the workflow's own store records the reminder (the templates' Record Reminder):
@@ -323,7 +326,10 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		const sequence = positiveInteger(decision?.sequence) ?? 0;
 		const statusText = status === undefined || status === null ? '' : String(status).trim().toLowerCase();
 		// A cart's own status ("open") may travel through the add node: only the add node's statuses decide
-		const failedAdd = json.error !== undefined || (ADD_STATUSES.has(statusText) && !successStatuses.has(statusText));
+		const addReason = String(readPath(json, reasonPath) ?? '').trim().toLowerCase();
+		// Skipped for a reason the next run would find again (unsubscribed): recorded as handled, so it is not looked up again
+		const finalSkip = json.error === undefined && statusText === 'skipped' && finalSkipReasons.has(addReason);
+		const failedAdd = !finalSkip && (json.error !== undefined || (ADD_STATUSES.has(statusText) && !successStatuses.has(statusText)));
 		const notWritten = readPath(json, notWrittenPath);
 		const missingDetails = (Array.isArray(notWritten) ? notWritten : [notWritten]).filter((label) => typeof label === 'string' && label.trim() !== '');
 		if (failedAdd) {
@@ -339,8 +345,8 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 			const email = readPath(json, paths.email);
 			const isNew = memory?.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at) ?? true;
 			results.push({
-				reason: isNew ? 'recorded' : 'already_recorded',
-				facts: {},
+				reason: finalSkip ? 'handled_without_reminder' : isNew ? 'recorded' : 'already_recorded',
+				facts: finalSkip ? { why: addReason } : {},
 				cartId,
 				step,
 				key: RememberedReminders.reminderKey(memoryName, cartId, sequence, step),
@@ -369,7 +375,8 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 			json: {
 				...item.json,
 				reminder: {
-					recorded: result.reason === 'recorded' || result.reason === 'already_recorded',
+					recorded: result.reason === 'recorded' || result.reason === 'already_recorded' || result.reason === 'handled_without_reminder',
+					reminderSent: result.reason === 'recorded' || result.reason === 'already_recorded',
 					reason: result.reason,
 					message: markSentence(result.reason, result.facts),
 					cartId: result.cartId ?? null,

@@ -277,7 +277,7 @@ function needsContactFirst(run: Run, shopper: Shopper): boolean {
  * Bulk add at a cost that does not grow with the account or the list: shoppers go straight into an import (chunks
  * of at most 40,000 contacts and 4 MB) that creates or updates them and puts them on the list; only the shoppers
  * whose decision needs their contact first are looked up (see contactsByEmail). Afterwards only the contacts changed
- * since the run's first bulk activity are read back (500 per request): a shopper counts as on the list, and a cart
+ * since the run began are read back (500 per request): a shopper counts as on the list, and a cart
  * value as written, only if Constant Contact says so (see confirmFromConstantContact for shoppers that read misses).
  */
 async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
@@ -314,7 +314,7 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 			}
 		}
 
-		const bulk = new BulkActivities();
+		const bulk = new BulkActivities(run.settings.now);
 		const rejoining = [...pending.values()].filter((planned) => planned.decision.action === 'rejoin');
 		await membershipInChunks(run, rejoining, 'remove', failPending, bulk);
 		const planned = [...pending.values()];
@@ -330,15 +330,27 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 	}
 }
 
-/** What this run's bulk activities reported: when the first was created (Constant Contact's clock) and import counts. */
+/**
+ * What this run's bulk activities reported: import counts, and when the run began in Constant Contact's own clock.
+ * That time is taken back from each activity's creation time by the time this run had spent when the answer came,
+ * so a first import whose answer was lost (a timeout; it still runs, and its retry creates a second) is covered too.
+ */
 class BulkActivities {
-	earliest: number | undefined;
+	/** Epoch ms, Constant Contact's clock: no later than the start of this run. */
+	runStart: number | undefined;
 	/** Rows the imports could not put on the list because the contact is unsubscribed (reference §6.4). */
 	cannotAddToList = 0;
 
+	constructor(
+		private readonly startedAt: number,
+		private readonly now: () => number = () => Date.now(),
+	) {}
+
 	saw(activity: Activity): void {
-		const at = Date.parse(activity.created_at ?? '');
-		if (!Number.isNaN(at) && (this.earliest === undefined || at < this.earliest)) this.earliest = at;
+		const createdAt = Date.parse(activity.created_at ?? '');
+		if (Number.isNaN(createdAt)) return;
+		const start = createdAt - Math.max(0, this.now() - this.startedAt);
+		if (this.runStart === undefined || start < this.runStart) this.runStart = start;
 	}
 
 	finishedImport(activity: Activity): void {
@@ -346,16 +358,16 @@ class BulkActivities {
 	}
 
 	/**
-	 * `updated_after` for the read-back: a second before the first activity, as the filter is exclusive and timestamps
-	 * may be kept to the second. Undefined when no activity reported its time.
+	 * `updated_after` for the read-back: a second before the run began, as the filter is exclusive and timestamps may be
+	 * kept to the second. Undefined when no activity reported its time.
 	 */
 	updatedAfter(): string | undefined {
-		return this.earliest === undefined ? undefined : new Date(this.earliest - 1000).toISOString();
+		return this.runStart === undefined ? undefined : new Date(this.runStart - 1000).toISOString();
 	}
 }
 
 /**
- * Reads back the contacts Constant Contact changed since the run's first activity and records every pending shopper
+ * Reads back the contacts Constant Contact changed since the run began and records every pending shopper
  * from what Constant Contact holds: on the list with the values it stored, unsubscribed or deleted (skipped; the
  * import changes neither), or failed. A shopper that read does not return was not changed: the import found the
  * contact already on the list with these very values, or could not add it. The imports' own count of contacts it
@@ -432,13 +444,13 @@ function unchangedStatus(entry: Planned): ItemStatus {
 
 /**
  * A looked-up shopper's status follows its decision. A shopper the import decided for and changed is created when the
- * contact is newer than the run's first activity, and otherwise added: the import does not say whether an existing
+ * contact is newer than the run's start, and otherwise added: the import does not say whether an existing
  * contact it changed was already on the list, and finding out would cost a read of the whole list.
  */
 function statusOf(entry: Planned, contact: Contact, bulk: BulkActivities): ItemStatus {
 	if (entry.decision.action !== 'import') return JOIN_STATUS[entry.decision.action];
 	const createdAt = Date.parse(contact.created_at ?? '');
-	return bulk.earliest !== undefined && createdAt >= bulk.earliest ? 'created' : 'added';
+	return bulk.runStart !== undefined && createdAt >= bulk.runStart ? 'created' : 'added';
 }
 
 /** Membership activities of at most 500 contacts, each waited for; a chunk that does not complete fails its items. */

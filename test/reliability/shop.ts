@@ -293,7 +293,14 @@ export function checkRun(fakeCc: FakeConstantContact, shop: Shop, run: WorkflowR
 	for (const item of safeItemsOf(run, MARK).flat()) {
 		const reminder = item.json.reminder as IDataObject;
 		if (!reminder?.recorded) continue;
-		const contact = fakeCc.control.findContactByEmail(String(item.json.email)) as { list_memberships?: string[] } | undefined;
+		const contact = fakeCc.control.findContactByEmail(String(item.json.email)) as
+			| { list_memberships?: string[]; deleted_at?: string; email_address?: { permission_to_send?: string } }
+			| undefined;
+		if (reminder.reminderSent === false) {
+			// Handled without a reminder: only right for a shopper Constant Contact has as unsubscribed or deleted.
+			if (contact?.email_address?.permission_to_send !== 'unsubscribed' && !contact?.deleted_at) recordedNotOnList++;
+			continue;
+		}
 		if (!contact?.list_memberships?.includes(shop.listId)) recordedNotOnList++;
 		if (!ADD_STATUSES_ON_LIST.has(String(item.json.status))) recordedNotOnList++;
 	}

@@ -49,7 +49,8 @@ describe('bulk add into an account of 200,000 contacts', () => {
 		const run = await runNode(fakeCc, addParameters(listId), shoppers);
 
 		const log = fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));
-		const contactReads = log.filter((entry) => entry.method === 'GET' && entry.path === '/v3/contacts');
+		// Answered reads only: a read Constant Contact throttled (429) and the client repeated is one read.
+		const contactReads = log.filter((entry) => entry.method === 'GET' && entry.path === '/v3/contacts' && entry.status === 200);
 		const pagedReads = contactReads.filter((entry) => entry.query.email === undefined);
 		// Reading pages is allowed only for what changed during this run, never for the account or the list as such.
 		expect(pagedReads.filter((entry) => entry.query.updated_after === undefined)).toEqual([]);
@@ -61,7 +62,8 @@ describe('bulk add into an account of 200,000 contacts', () => {
 		const unchanged = [...Array.from({ length: 10 }, (_, n) => 891 + n), ...Array.from({ length: 10 }, (_, n) => 991 + n)];
 		expect([...lookUps.keys()].sort()).toEqual(unchanged.map((shopper) => `shopper${shopper}@example.com`).sort());
 		expect([...lookUps.values()].every((count) => count === 1)).toBe(true);
-		expect(log.length - lookUps.size).toBeLessThanOrEqual(Math.ceil(shoppers.length / 400) + 6);
+		const answered = log.filter((entry) => entry.status !== 429);
+		expect(answered.length - lookUps.size).toBeLessThanOrEqual(Math.ceil(shoppers.length / 400) + 6);
 
 		const statuses = run.json.reduce<Record<string, number>>((counts, json) => {
 			const key = `${String(json.status)}${json.reason ? ` (${String(json.reason)})` : ''}`;
