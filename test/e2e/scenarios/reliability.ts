@@ -219,7 +219,11 @@ export const reliabilityConcurrentRefresh: Scenario = {
 		assertReminderListState(standIn, account);
 		await assertReminderRows(db);
 
-		// Long-lived (the app setting we recommend for more than one n8n process): both refreshes succeed.
+		// Long-lived (the app setting we recommend for more than one n8n process): both refreshes succeed. The catch-up
+		// runs closed every due cart (the unsubscribed shopper's step is recorded as handled without a reminder), and a
+		// run with nothing due calls Constant Contact not at all: make her cart due again, so the template execution
+		// must call Constant Contact (and refresh) while nothing changes there.
+		await db.query('UPDATE abandoned_carts SET reminders_sent = 0, last_reminded_at = NULL WHERE email = $1', ['erin.unsubscribed@example.com']);
 		standIn.control.setRefreshTokenMode('long-lived');
 		const longLived = await race();
 		expect(longLived.refused === 0 && longLived.codes.every((code) => code === 0), `long-lived tokens still failed: ${JSON.stringify(longLived)}`);
