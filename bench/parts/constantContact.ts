@@ -49,8 +49,13 @@ async function withStandIn<T>(work: (cc: FakeConstantContact, listId: string) =>
 	}
 }
 
+/** The requests Constant Contact's API saw (the token endpoint is not one of them). */
+function apiRequests(cc: FakeConstantContact) {
+	return cc.control.requestLog().filter((r) => r.path.startsWith('/v3'));
+}
+
 function costFromLog(cc: FakeConstantContact, listId: string, carts: number, measuredOn: number, wallMs: number, failedItems: number): ContactCost {
-	const api = cc.control.requestLog().filter((r) => r.path.startsWith('/v3'));
+	const api = apiRequests(cc);
 	const byEndpoint: Record<string, number> = {};
 	for (const r of api) {
 		const key = `${r.method} ${r.path.replace(/\/v3/, '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, ':id')}`;
@@ -111,7 +116,7 @@ export async function idleRun(carts: number, existing: ExistingAccount): Promise
 		const wallMs = Date.now() - started;
 		if (run.status !== 'success') throw new Error(`the idle run failed: ${run.error?.message}`);
 		const due = run.outputsOf('Abandoned Cart Filter').length;
-		const requests = cc.control.requestLog().filter((r) => r.path.startsWith('/v3')).length;
+		const requests = apiRequests(cc).length;
 		progress(`idle run over ${carts} carts: ${due} due, ${requests} Constant Contact requests`);
 		return { carts, due, requests, wallMs };
 	}, existing);
@@ -147,13 +152,13 @@ export async function unsubscribedOverRuns(shoppers: number, runs: number): Prom
 		const requestsPerRun: number[] = [];
 		const started = Date.now();
 		for (let run = 0; run < runs; run++) {
-			const before = cc.control.requestLog().length;
+			const before = apiRequests(cc).length;
 			const result = await runWorkflow(workflow, { items, credentials });
 			if (result.status !== 'success') throw new Error(`run ${run + 1} failed: ${result.error?.message}`);
-			requestsPerRun.push(cc.control.requestLog().filter((r) => r.path.startsWith('/v3')).length - before);
+			requestsPerRun.push(apiRequests(cc).length - before);
 		}
 		const wallMs = Date.now() - started;
-		const log = cc.control.requestLog().filter((r) => r.path.startsWith('/v3'));
+		const log = apiRequests(cc);
 		const lookUps = new Map<string, number>();
 		for (const entry of log) if (entry.query.email) lookUps.set(entry.query.email, (lookUps.get(entry.query.email) ?? 0) + 1);
 		const consentViolations =

@@ -305,12 +305,12 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 			} else if (shopper.email.length > MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT) {
 				// The import takes emails of at most 50 characters; these few go one by one (look-up, then POST or PUT /contacts).
 				oneByOne.push(shopper);
-			} else if (decision.action === 'stay' && !hasValuesToWrite(shopper)) {
-				// Already on the list and nothing to write: what the look-up found is the result.
-				record(run, shopper, 'already-on-list', { contactId: decision.contact.contact_id, reason: decision.reason });
 			} else {
-				const joins = decision.action !== 'stay';
-				pending.set(shopper.index, { shopper, decision, written: fieldsToWrite(run, shopper, contact, joins) });
+				const written = fieldsToWrite(run, shopper, contact, decision.action !== 'stay');
+				// Already on the list and nothing to write: what the look-up found is the result.
+				if (decision.action === 'stay' && !writesValues(shopper, written)) {
+					record(run, shopper, 'already-on-list', { contactId: decision.contact.contact_id, reason: decision.reason });
+				} else pending.set(shopper.index, { shopper, decision, written });
 			}
 		}
 
@@ -318,7 +318,7 @@ async function addInBulk(run: Run, shoppers: Shopper[]): Promise<void> {
 		const rejoining = [...pending.values()].filter((planned) => planned.decision.action === 'rejoin');
 		await membershipInChunks(run, rejoining, 'remove', failPending, bulk);
 		const planned = [...pending.values()];
-		const byId = new Set(planned.filter((entry) => entry.decision.action === 'join' && entry.written.customFields.length === 0 && !hasValuesToWrite(entry.shopper)));
+		const byId = new Set(planned.filter((entry) => entry.decision.action === 'join' && !writesValues(entry.shopper, entry.written)));
 		await importAndWait(run, planned.filter((entry) => !byId.has(entry)), failPending, bulk);
 		await membershipInChunks(run, [...byId], 'add', failPending, bulk);
 		await confirmFromConstantContact(run, pending, bulk);
@@ -385,10 +385,13 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 		}
 	}
 	const entries = [...pending.values()];
-	const isChanged = (entry: Planned) => changed.has(normalizeEmail(entry.shopper.email));
-	const unsubscribedSeen = entries.filter((entry) => isChanged(entry) && isUnsubscribed(changed.get(normalizeEmail(entry.shopper.email))!)).length;
+	const changedContactOf = (entry: Planned) => changed.get(normalizeEmail(entry.shopper.email));
+	const unsubscribedSeen = entries.filter((entry) => {
+		const contact = changedContactOf(entry);
+		return contact !== undefined && isUnsubscribed(contact);
+	}).length;
 	const everyUnchangedIsOnList = bulk.cannotAddToList <= unsubscribedSeen;
-	const unchanged = entries.filter((entry) => !isChanged(entry) && !entry.problem);
+	const unchanged = entries.filter((entry) => !changedContactOf(entry) && !entry.problem);
 	const toLookUp = unchanged.filter((entry) => entry.decision.action !== 'import' || !everyUnchangedIsOnList);
 	const lookedUp = toLookUp.length
 		? await run.api.contactsByEmail(toLookUp.map((entry) => entry.shopper.email), include, { readAccountWhenCheaper: false })
@@ -486,8 +489,9 @@ function contactIdOf(planned: Planned): string | null {
 	return 'contact' in planned.decision ? planned.decision.contact.contact_id : null;
 }
 
-function hasValuesToWrite(shopper: Shopper): boolean {
-	return shopper.cartValues.length > 0 || !!shopper.firstName || !!shopper.lastName;
+/** Whether the contact gets any value from this run: custom fields (cart values, list entry time) or a name. */
+function writesValues(shopper: Shopper, written: Written): boolean {
+	return written.customFields.length > 0 || !!shopper.firstName || !!shopper.lastName;
 }
 
 function importRow(run: Run, planned: Planned): JsonImportContact {
