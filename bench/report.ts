@@ -1,5 +1,5 @@
 /** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
-import type { ContactCost, ExistingAccount, IdleRunCost, UnsubscribedRunsCost } from './parts/constantContact';
+import type { ContactCost, ExistingAccount, IdleRunCost, RemovalCost, UnsubscribedRunsCost } from './parts/constantContact';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
@@ -31,6 +31,8 @@ export interface Results {
 		/** Older results: one account with contacts. */
 		bulkMature?: ContactCost & { existing?: ExistingAccount };
 		bulkAccounts?: Array<ContactCost & { existing?: ExistingAccount }>;
+		/** (2e) Buyers taken off the list in one run. */
+		removals?: RemovalCost[];
 		idle?: IdleRunCost;
 		unsubscribed?: UnsubscribedRunsCost;
 		naive?: ContactCost;
@@ -95,6 +97,15 @@ export function evaluateTargets(r: Results): Target[] {
 			target: `bulk mode: at most 1 request per 400 shoppers + 6, into an account of ${count(account.existing!.contacts)} contacts (${count(account.existing!.onList)} on the list)`,
 			figure: perShopper(account),
 			met: perShopperBudget(account),
+		});
+	}
+	for (const removal of r.contacts?.removals ?? []) {
+		// The budget holds for removals by contact ID; by email, and with a long activity history, the row says what it costs instead
+		if (!removal.byContactId || removal.activityHistory > 0) continue;
+		targets.push({
+			target: `bulk remove by contact ID: at most 1 request per 400 buyers + 6, from an account of ${count(removal.existing.contacts)} contacts (${count(removal.existing.onList)} on the list), every buyer off the list`,
+			figure: `${perShopper(removal)}; ${removal.stillOnList} still on the list, ${removal.failedItems} failed items`,
+			met: perShopperBudget(removal) && removal.stillOnList === 0 && removal.failedItems === 0,
 		});
 	}
 	const idle = r.contacts?.idle;
@@ -165,6 +176,10 @@ function table(header: string[], rows: string[][]): string {
 	return lines.join('\n');
 }
 
+function endpointsOf(cost?: ContactCost): string {
+	return Object.entries(cost?.requestsByEndpoint ?? {}).map(([endpoint, n]) => `${endpoint} ${n}`).join(', ');
+}
+
 function contactRow(label: string, c: ContactCost, note: string): string[] {
 	return [
 		label,
@@ -209,6 +224,17 @@ export function tables(r: Results): string {
 				),
 			);
 		}
+		for (const removal of c.removals ?? []) {
+			const how = removal.byContactId ? 'by the contact ID the shop kept' : 'by email (no contact ID)';
+			const history = removal.activityHistory ? `, after ${count(removal.activityHistory)} bulk activities in the last 10 days` : '';
+			rows.push(
+				contactRow(
+					`(e) Remove Contact from List, bulk, ${how}: buyers of an account of ${count(removal.existing.contacts)} contacts (${count(removal.existing.onList)} on the list)${history}`,
+					removal,
+					`measured; ${removal.stillOnList} still on the list, ${removal.failedItems} failed items; ${endpointsOf(removal)}`,
+				),
+			);
+		}
 		if (c.idle) {
 			rows.push([
 				'(c) a scheduled run with nothing due (Abandoned Cart Filter into Add to Autoresponder List)',
@@ -243,9 +269,8 @@ export function tables(r: Results): string {
 			);
 		}
 		out.push(table(['pattern', 'carts', 'requests', 'quota used', '429s', 'wall time', 'note'], rows));
-		const endpoints = (cost?: ContactCost) => Object.entries(cost?.requestsByEndpoint ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
 		if (c.wallRatio !== undefined) out.push(`Wall time (b)/(a): **${c.wallRatio.toFixed(0)}x**${accountsOf(r).map((a) => (c.naive ? `; (b)/(a') at ${count(a.existing!.contacts)} contacts: **${(c.naive.wallMs / a.wallMs).toFixed(0)}x**` : '')).join('')}.`);
-		out.push(`Requests of (a) by endpoint: ${endpoints(c.bulk)}.${accountsOf(r).map((a) => ` Of (a') at ${count(a.existing!.contacts)} contacts: ${endpoints(a)}.`).join('')}`);
+		out.push(`Requests of (a) by endpoint: ${endpointsOf(c.bulk)}.${accountsOf(r).map((a) => ` Of (a') at ${count(a.existing!.contacts)} contacts: ${endpointsOf(a)}.`).join('')}`);
 	}
 	const m = r.reminderMemory;
 	if (m) {

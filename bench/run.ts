@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 import { CACHE_DIR } from '../test/e2e/provision';
 import { METHOD_NOTES, FINDINGS } from './notes';
-import { bulkAdd, idleRun, naiveSignUp, unsubscribedOverRuns } from './parts/constantContact';
+import { bulkAdd, bulkRemove, idleRun, naiveSignUp, unsubscribedOverRuns } from './parts/constantContact';
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
@@ -36,6 +36,9 @@ const SIZES = {
 			{ contacts: 200_000, onList: 100_000 },
 		],
 		idleCarts: 1_000,
+		/** (2e) buyers removed from the two accounts above; the history case and the by-email contrast in the larger */
+		removals: 10_000,
+		activityHistory: 2_000,
 		unsubscribedShoppers: 1_000,
 		unsubscribedRuns: 10,
 		memoryEntries: 1_000_000,
@@ -53,6 +56,8 @@ const SIZES = {
 		naiveMeasuredOn: 20,
 		accounts: [{ contacts: 1_000, onList: 500 }],
 		idleCarts: 100,
+		removals: 200,
+		activityHistory: 600,
 		unsubscribedShoppers: 100,
 		unsubscribedRuns: 3,
 		memoryEntries: 20_000,
@@ -169,12 +174,24 @@ async function main(): Promise<number> {
 			);
 			if (cost) bulkAccounts.push(cost);
 		}
+		const removals = [];
+		const largest = sizes.accounts[sizes.accounts.length - 1];
+		const removalCases = [
+			...sizes.accounts.map((account) => ({ account, byContactId: true, activityHistory: 0 })),
+			{ account: largest, byContactId: true, activityHistory: sizes.activityHistory },
+			{ account: largest, byContactId: false, activityHistory: 0 },
+		];
+		for (const { account, byContactId, activityHistory } of removalCases) {
+			const what = `2e. bulk remove ${byContactId ? 'by contact ID' : 'by email'}, account of ${account.contacts} contacts${activityHistory ? `, ${activityHistory} earlier activities` : ''}`;
+			const cost = await guarded(results, what, () => bulkRemove(sizes.removals, account, { byContactId, activityHistory }));
+			if (cost) removals.push(cost);
+		}
 		const idle = await guarded(results, '2c. idle run', () => idleRun(sizes.idleCarts, { contacts: 0, onList: 0 }));
 		const unsubscribed = await guarded(results, '2d. unsubscribed shoppers over several runs', () =>
 			unsubscribedOverRuns(sizes.unsubscribedShoppers, sizes.unsubscribedRuns),
 		);
 		const naive = await guarded(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
-		results.contacts = { bulk, bulkAccounts, idle, unsubscribed, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+		results.contacts = { bulk, bulkAccounts, removals, idle, unsubscribed, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>

@@ -99,6 +99,23 @@ export function addToListWorkflow(listId: string): Workflow {
 }
 
 /**
+ * (2e) Remove Contact from List, as an order flow that handles many orders at once wires it: by the contact ID the shop
+ * kept from Add to Autoresponder List's output (`contact_id`), or by email only.
+ */
+export function removeFromListWorkflow(listId: string, byContactId: boolean): Workflow {
+	const parameters = {
+		operation: 'removeContact',
+		list: { __rl: true, mode: 'id', value: listId },
+		email: '={{ $json.email }}',
+		options: byContactId ? { contactId: '={{ $json.contact_id }}' } : {},
+	};
+	const remove = node('Remove Contact from List', `${PACKAGE_NAME}.addToAutoresponderList`, 1, parameters, 220, {
+		credentials: CREDENTIAL,
+	});
+	return { nodes: [TRIGGER, remove], connections: chain(TRIGGER.name, remove.name) };
+}
+
+/**
  * (2c, 2d) A scheduled run as the templates wire it: the filter's "send now" output into Add to Autoresponder List,
  * then Mark Reminders Sent (the filter remembers, in static data).
  */

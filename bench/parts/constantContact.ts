@@ -8,7 +8,7 @@ import { createCredentialStore, createStandInCredential, runWorkflow } from '../
 import { abandonedCarts } from '../carts';
 import { runChild } from '../host/spawn';
 import { progress } from '../stats';
-import { addToListWorkflow, reminderRunWorkflow } from '../workflows';
+import { addToListWorkflow, reminderRunWorkflow, removeFromListWorkflow } from '../workflows';
 
 export interface ContactCost {
 	carts: number;
@@ -90,6 +90,48 @@ export async function bulkAdd(carts: number, existing?: ExistingAccount): Promis
 		const cost = costFromLog(cc, listId, carts, carts, wallMs, failed);
 		progress(`bulk add of ${carts} carts${existing ? ` into an account of ${existing.contacts} contacts` : ''}: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`);
 		return { ...cost, existing };
+	}, existing);
+}
+
+export interface RemovalCost extends ContactCost {
+	existing: ExistingAccount;
+	byContactId: boolean;
+	/** Bulk activities the account ran in the last 10 days before this run (Constant Contact lists them with ours). */
+	activityHistory: number;
+	/** Buyers still on the list after the run: must be 0. */
+	stillOnList: number;
+}
+
+/**
+ * (2e) Buyers taken off the list in one run: the first `buyers` customers on the list, removed by the contact ID the
+ * shop kept, or looked up by email. With an activity history, the stand-in's GET /activities (oldest first) does not
+ * show the run's own activities on its one page, and the node reads each of them instead.
+ */
+export async function bulkRemove(
+	buyers: number,
+	existing: ExistingAccount,
+	options: { byContactId: boolean; activityHistory?: number },
+): Promise<RemovalCost> {
+	return withStandIn(async (cc, listId) => {
+		const credentials = createCredentialStore({ constantContactOAuth2Api: createStandInCredential(cc) });
+		const activityHistory = options.activityHistory ?? 0;
+		if (activityHistory > 0) cc.control.seedActivities({ count: activityHistory });
+		const items = Array.from({ length: buyers }, (_, n) => {
+			const email = `customer${n + 1}@example.org`;
+			return options.byContactId ? { email, contact_id: String(cc.control.findContactByEmail(email)!.contact_id) } : { email };
+		});
+		cc.control.clearRequestLog();
+		const started = Date.now();
+		const run = await runWorkflow(removeFromListWorkflow(listId, options.byContactId), { items, credentials });
+		const wallMs = Date.now() - started;
+		if (run.status !== 'success') throw new Error(`Remove Contact from List failed: ${run.error?.message}`);
+		const failed = run.outputsOf('Remove Contact from List').filter((item) => item.error !== undefined || item.status !== 'removed').length;
+		const stillOnList = items.filter(({ email }) => (cc.control.findContactByEmail(email)!.list_memberships as string[]).includes(listId)).length;
+		const cost = costFromLog(cc, listId, buyers, buyers, wallMs, failed);
+		progress(
+			`bulk remove of ${buyers} buyers ${options.byContactId ? 'by contact ID' : 'by email'} from an account of ${existing.contacts} contacts${activityHistory ? ` with ${activityHistory} earlier activities` : ''}: ${cost.requests} requests in ${(wallMs / 1000).toFixed(1)} s`,
+		);
+		return { ...cost, existing, byContactId: options.byContactId, activityHistory, stillOnList };
 	}, existing);
 }
 

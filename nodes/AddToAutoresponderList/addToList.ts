@@ -456,7 +456,10 @@ function statusOf(entry: Planned, contact: Contact, bulk: BulkActivities): ItemS
 	return bulk.runStart !== undefined && createdAt >= bulk.runStart ? 'created' : 'added';
 }
 
-/** Membership activities of at most 500 contacts, each waited for; a chunk that does not complete fails its items. */
+/**
+ * Membership activities of at most 500 contacts, all submitted, then waited for together (see waitForActivities); a
+ * chunk that does not complete fails its items.
+ */
 async function membershipInChunks(
 	run: Run,
 	entries: Planned[],
@@ -464,20 +467,25 @@ async function membershipInChunks(
 	failPending: (error: Error, only?: Planned[]) => void,
 	bulk: BulkActivities,
 ): Promise<void> {
-	for (const group of chunk(entries, MAX_CONTACT_IDS_PER_ACTIVITY)) {
+	const groups = chunk(entries, MAX_CONTACT_IDS_PER_ACTIVITY);
+	const queued: Activity[] = [];
+	for (const group of groups) {
 		const contactIds = group.map((entry) => contactIdOf(entry)!);
 		const listIds = [run.settings.listId];
-		const queued =
+		const activity =
 			change === 'add'
 				? await run.api.addListMemberships(contactIds, listIds)
 				: await run.api.removeListMemberships(contactIds, listIds);
-		bulk.saw(queued);
-		const activity = await run.api.waitForActivity(queued);
+		bulk.saw(activity);
+		queued.push(activity);
+	}
+	const finished = await run.api.waitForActivities(queued);
+	finished.forEach((activity, n) => {
 		if (activity.state !== 'completed') {
 			const what = change === 'add' ? 'add these contacts to the list' : 'take these contacts off the list';
-			failPending(new ConstantContactError(`Constant Contact could not ${what} (bulk activity ${activity.state}).`, 'activity'), group);
+			failPending(new ConstantContactError(`Constant Contact could not ${what} (bulk activity ${activity.state}).`, 'activity'), groups[n]);
 		}
-	}
+	});
 }
 
 function labelOf(run: Run, customFieldId: string): string {

@@ -1,10 +1,10 @@
 /** The list the user picked: by ID (checked once per run), from the list, or by name (created when asked). */
 import type { ConstantContactApi } from '../ConstantContact/api';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
-import { MAX_LIST_NAME_LENGTH } from '../ConstantContact/limits';
+import { MAX_LIST_NAME_LENGTH, UUID_PATTERN } from '../ConstantContact/limits';
 import type { ContactList } from '../ConstantContact/types';
 
-export const LIST_ID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const LIST_ID_PATTERN = UUID_PATTERN;
 
 export interface ListReference {
 	mode: string;

@@ -5,6 +5,7 @@ import {
 	MAX_CUSTOM_FIELD_VALUE_LENGTH,
 	MAX_EMAIL_LENGTH,
 	MAX_NAME_LENGTH,
+	UUID_PATTERN,
 } from '../ConstantContact/limits';
 
 export type LongValuePolicy = 'truncate' | 'fail';
@@ -50,6 +51,19 @@ export function checkEmail(value: unknown): { email: string } | { problem: strin
 	const problem = emailProblem(email);
 	if (problem) return { problem: `The email address ${JSON.stringify(email)} ${problem}.` };
 	return { email: normalizeEmail(email) };
+}
+
+/** A contact ID from the workflow: empty means none (the shopper is looked up by email); else it must be a UUID. */
+export function checkContactId(value: unknown): { contactId?: string } | { problem: string } {
+	const contactId = typeof value === 'string' ? value.trim() : '';
+	if (value !== undefined && value !== null && typeof value !== 'string') {
+		return { problem: `The contact ID must be text (a UUID such as 1618ae62-…); got ${typeof value}.` };
+	}
+	if (contactId === '') return {};
+	if (!new RegExp(UUID_PATTERN).test(contactId)) {
+		return { problem: `${JSON.stringify(contactId)} is not a Constant Contact contact ID (a UUID such as 1618ae62-4752-11e9-9c8a-fa163e6b01c1).` };
+	}
+	return { contactId };
 }
 
 const YES = new Set(['true', 'yes', 'y', '1', 'explicit', 'opted_in', 'opt_in', 'opted-in', 'subscribed', 'granted', 'on']);

@@ -3,6 +3,7 @@ import type { ConstantContactClient } from './client';
 import { normalizeEmail } from './email';
 import { ConstantContactError } from './errors';
 import {
+	ACTIVITIES_PAGE_SIZE,
 	ACTIVITY_POLL_FIRST_DELAY_MS,
 	ACTIVITY_POLL_MAX_DELAY_MS,
 	ACTIVITY_POLL_MAX_WAIT_MS,
@@ -291,25 +292,57 @@ export class ConstantContactApi {
 		});
 	}
 
+	/** The newest page of the account's activities of the last 10 days (one request, at most 500). */
+	async recentActivities(): Promise<Activity[]> {
+		const page = await this.client.request<{ activities?: Activity[] }>({
+			method: 'GET',
+			path: '/activities',
+			query: { limit: ACTIVITIES_PAGE_SIZE },
+			action: 'check the progress of bulk activities',
+		});
+		return page.activities ?? [];
+	}
+
 	/** Polls until the activity is completed, failed, cancelled or timed out; throws when it takes too long. */
 	async waitForActivity(activity: Activity, options: ActivityWaitOptions = {}): Promise<Activity> {
+		return (await this.waitForActivities([activity], options))[0];
+	}
+
+	/**
+	 * Polls several activities until each is completed, failed, cancelled or timed out, and returns them in the given
+	 * order; throws when one takes too long. While more than one is pending, a round reads the account's activity list
+	 * (one request for all of them, GET /activities); Constant Contact does not document that list's order, so an
+	 * activity missing from its one page is read on its own, and when none of ours is on it, every later round reads
+	 * each pending activity on its own (GET /activities/{id}) instead of paging through the account's history.
+	 */
+	async waitForActivities(activities: Activity[], options: ActivityWaitOptions = {}): Promise<Activity[]> {
 		const maxWaitMs = options.maxWaitMs ?? ACTIVITY_POLL_MAX_WAIT_MS;
 		const maxDelayMs = options.maxDelayMs ?? ACTIVITY_POLL_MAX_DELAY_MS;
 		let delay = options.firstDelayMs ?? ACTIVITY_POLL_FIRST_DELAY_MS;
 		const started = this.now();
-		let current = activity;
-		while (!FINAL_ACTIVITY_STATES.has(current.state)) {
+		const latest = new Map(activities.map((activity) => [activity.activity_id, activity]));
+		const pending = () => [...latest.values()].filter((activity) => !FINAL_ACTIVITY_STATES.has(activity.state));
+		let readTheList = true;
+		while (pending().length > 0) {
 			if (this.now() - started >= maxWaitMs) {
 				throw new ConstantContactError(
-					`Constant Contact is still processing bulk activity ${current.activity_id} after ${Math.round(maxWaitMs / 1000)} s; its result is unknown. Check the list in Constant Contact before running again.`,
+					`Constant Contact is still processing bulk activity ${pending()[0].activity_id} after ${Math.round(maxWaitMs / 1000)} s; its result is unknown. Check the list in Constant Contact before running again.`,
 					'activity',
 				);
 			}
 			await this.sleep(delay);
 			delay = Math.min(delay * 2, maxDelayMs);
-			current = await this.getActivity(current.activity_id);
+			let unseen = pending();
+			if (readTheList && unseen.length > 1) {
+				const listed = (await this.recentActivities()).filter((activity) => latest.has(activity.activity_id));
+				for (const activity of listed) latest.set(activity.activity_id, activity);
+				readTheList = listed.length > 0;
+				const seen = new Set(listed.map((activity) => activity.activity_id));
+				unseen = unseen.filter((activity) => !seen.has(activity.activity_id));
+			}
+			for (const activity of unseen) latest.set(activity.activity_id, await this.getActivity(activity.activity_id));
 		}
-		return current;
+		return activities.map((activity) => latest.get(activity.activity_id)!);
 	}
 
 	// ---- account ----------------------------------------------------------------------------------------

@@ -37,10 +37,14 @@ export const MAX_NAME_LENGTH = 50;
 /** Characters in a list name. */
 export const MAX_LIST_NAME_LENGTH = 255;
 
+/** Constant Contact's IDs of lists, contacts and custom fields are UUIDs. */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 /** Page sizes: the largest each endpoint accepts. */
 export const CONTACTS_PAGE_SIZE = 500;
 export const LISTS_PAGE_SIZE = 500;
 export const CUSTOM_FIELDS_PAGE_SIZE = 100;
+export const ACTIVITIES_PAGE_SIZE = 500;
 
 /** Waiting for a bulk activity: first poll after this, then growing to the cap, giving up after the total. */
 export const ACTIVITY_POLL_FIRST_DELAY_MS = 250;

@@ -35,6 +35,12 @@ export interface FakeConstantContactControl {
 	seedCustomField(field: { label: string; type?: string }): Record<string, unknown>;
 	/** Stand-in extra: puts an existing contact on a list now, as the merchant or another integration would. */
 	joinList(membership: { email: string; listId: string }): void;
+	/**
+	 * Stand-in extra: bulk activities the account ran before (Constant Contact lists those of the last 10 days). The
+	 * stand-in lists activities oldest first, the worse reading of an order the reference does not give: a client that
+	 * hopes to find its own new activities on the first page of GET /activities does not.
+	 */
+	seedActivities(history: { count: number }): void;
 	snapshot(): {
 		contacts: Array<Record<string, unknown>>;
 		lists: Array<Record<string, unknown>>;
@@ -124,6 +130,12 @@ export function createControl(
 			if (!id) throw new Error(`No contact with email ${email}.`);
 			if (!account.lists.has(listId)) throw new Error(`No list with id ${listId}; seedList it first.`);
 			account.addToList(account.contacts.get(id)!, listId, 'seed');
+		},
+		seedActivities({ count }) {
+			for (let n = 0; n < count; n++) {
+				const activity = account.createActivity('remove_list_memberships', { items_total_count: 1, items_completed_count: 1, list_count: 1 });
+				Object.assign(activity, { state: 'completed', percent_done: 100, started_at: activity.created_at, completed_at: activity.created_at });
+			}
 		},
 		seedCustomField({ label, type = 'string' }) {
 			if (account.customFieldIdByName.has(customFieldName(label).toLowerCase())) {
@@ -232,6 +244,7 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 			case 'seedList':
 			case 'seedContact':
 			case 'seedCustomField':
+			case 'seedActivities':
 			case 'joinList':
 				return (control[operation] as (arg: unknown) => unknown)(a);
 			case 'snapshot':

@@ -20,6 +20,15 @@ export const removeContactProperties: INodeProperties[] = [
 			description:
 				'Custom fields (labels, comma-separated) to empty for each shopper taken off the list, so the recovered cart\'s details do not stay in Constant Contact',
 		},
+		{
+			displayName: 'Contact ID',
+			name: 'contactId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.cc_contact_id }}',
+			description:
+				'The shopper\'s Constant Contact contact ID, as Add to Autoresponder List output it (keep it with the cart). With it the shopper is removed without a look-up: 500 shoppers per request whatever the size of the account. Empty: looked up by email.',
+		},
 		keepInputFieldsOption,
 		requestTimeoutOption,
 	]),

@@ -6,11 +6,12 @@ import { constantContactApi } from '../../ConstantContact/transport';
 import { resolveList } from '../lists';
 import { removeShoppersFromList, type Removal } from '../removeFromList';
 import { itemResult, type ItemResult } from '../results';
-import { checkEmail, ShopperInputError } from '../shopper';
+import { checkContactId, checkEmail, ShopperInputError } from '../shopper';
 import { groupByList, invalidInput, readListReference, type ListGroup } from './addContact';
 import { toOutput } from './output';
 
 interface RemoveOptions {
+	contactId?: string;
 	clearCartFields?: string;
 	keepInputFields?: boolean;
 	requestTimeout?: number;
@@ -32,7 +33,9 @@ export async function removeContact(this: IExecuteFunctions): Promise<INodeExecu
 			email = String(raw ?? '').trim();
 			const checked = checkEmail(raw);
 			if ('problem' in checked) throw new ShopperInputError(checked.problem, 'invalid-email');
-			groupByList(groups, readListReference(this, itemIndex), { index: itemIndex, email: checked.email });
+			const id = checkContactId(this.getNodeParameter('options.contactId', itemIndex, ''));
+			if ('problem' in id) throw new ShopperInputError(id.problem, 'invalid-contact-id');
+			groupByList(groups, readListReference(this, itemIndex), { index: itemIndex, email: checked.email, ...id });
 		} catch (error) {
 			results[itemIndex] = invalidInput(itemIndex, email, error as Error);
 		}

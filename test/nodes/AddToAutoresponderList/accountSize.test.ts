@@ -1,8 +1,11 @@
 /**
  * What a bulk run costs must not grow with the account or the list: into an account of 200,000 contacts with 100,000
  * on the reminder list, a run never reads the account or the list page by page, stays within one request per 400
- * shoppers plus 6, and looks up an unsubscribed shopper at most once.
+ * shoppers plus 6, and looks up an unsubscribed shopper at most once; removing buyers by their contact ID reads no
+ * contact at all.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { addParameters, cart, runNode, useStandIn } from './setup';
 
@@ -38,7 +41,7 @@ function seedLargeAccount(): void {
 	}
 }
 
-describe('bulk add into an account of 200,000 contacts', () => {
+describe('bulk runs in an account of 200,000 contacts', () => {
 	it('never reads the account or the list, stays within 1 request per 400 shoppers + 6, looks each unsubscribed shopper up at most once', async () => {
 		seedLargeAccount();
 		// The account's contacts were last changed before this run, not in the same second.
@@ -80,5 +83,28 @@ describe('bulk add into an account of 200,000 contacts', () => {
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(800);
 		expect(fakeCc.control.permissionChanges()).toEqual([]);
 		expect(fakeCc.control.consentViolations()).toEqual([]);
+	}, 180_000);
+
+	it('removes buyers by the contact ID the workflow kept: no look-up, no read of the account, 1 request per 400 buyers + 6', async () => {
+		seedLargeAccount();
+		// The buyers: 1,000 of the customers on the list, with the IDs Add to Autoresponder List output for them
+		const buyers = Array.from({ length: 1_000 }, (_, n) => `customer${n + 1}@example.org`).map((email) => ({
+			email,
+			contactId: String(fakeCc.control.findContactByEmail(email)!.contact_id),
+		}));
+		fakeCc.control.clearRequestLog();
+
+		const run = await runNode(
+			fakeCc,
+			{ operation: 'removeContact', list: { __rl: true, mode: 'id', value: listId }, email: (item: IDataObject) => item.email, options: { contactId: (item: IDataObject) => item.contactId } },
+			buyers,
+		);
+
+		expect(run.json.filter((json) => json.status !== 'removed')).toEqual([]);
+		const log = fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));
+		expect(log.filter((entry) => entry.path.startsWith('/v3/contacts'))).toEqual([]);
+		expect(log.filter((entry) => entry.status !== 429).length).toBeLessThanOrEqual(Math.ceil(buyers.length / 400) + 6);
+		expect(buyers.filter(({ email }) => (fakeCc.control.findContactByEmail(email)!.list_memberships as string[]).includes(listId))).toEqual([]);
+		expect(fakeCc.control.findContactByEmail('customer1001@example.org')!.list_memberships).toEqual([listId]);
 	}, 180_000);
 });

@@ -63,4 +63,82 @@ describe('Remove Contact from List', () => {
 			expect.objectContaining({ email: emails[1200] }),
 		]);
 	});
+
+	describe('with the contact ID the workflow kept', () => {
+		const removeById = (options: IDataObject = {}) => removeParameters({ contactId: (item: IDataObject) => item.contactId, ...options });
+		const contactRequests = () => fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3/contacts'));
+
+		it('removes without a look-up, 500 per activity, and waits for the activities together', async () => {
+			const emails = Array.from({ length: 1_200 }, (_, n) => `buyer${n}@example.com`);
+			const ids = emails.map((email) => String(fakeCc.control.seedContact({ email, listIds: [listId] }).contact_id));
+			fakeCc.control.clearRequestLog();
+			const run = await runNode(fakeCc, removeById(), emails.map((email, n) => ({ email, contactId: ids[n] })));
+			expect(run.json.filter((json) => json.status !== 'removed')).toEqual([]);
+			expect(run.json[1_199]).toMatchObject({ email: 'buyer1199@example.com', contactId: ids[1_199], status: 'removed' });
+			expect(contactRequests()).toEqual([]);
+			const log = fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));
+			expect(log.filter((entry) => entry.path === '/v3/activities/remove_list_memberships')).toHaveLength(3);
+			// Polled through the account's activity list: fewer polls than activities
+			const polls = log.filter((entry) => entry.method === 'GET' && entry.path.startsWith('/v3/activities'));
+			expect(polls.length).toBeGreaterThan(0);
+			expect(polls.every((entry) => entry.path === '/v3/activities')).toBe(true);
+			expect(polls.length).toBeLessThan(3);
+			expect(emails.filter((email) => (fakeCc.control.findContactByEmail(email)!.list_memberships as string[]).length > 0)).toEqual([]);
+		});
+
+		it('looks up by email only the shoppers whose ID Constant Contact does not know, and those without one', async () => {
+			const kept = fakeCc.control.seedContact({ email: 'kept.id@example.com', listIds: [listId] });
+			const recreated = fakeCc.control.seedContact({ email: 'recreated@example.com', listIds: [listId] });
+			const other = fakeCc.control.seedContact({ email: 'no.id@example.com', listIds: [listId] });
+			fakeCc.control.clearRequestLog();
+			const unknownId = '0b9d52f6-0000-4000-8000-00000000abcd';
+			const run = await runNode(fakeCc, removeById(), [
+				{ email: 'kept.id@example.com', contactId: String(kept.contact_id) },
+				{ email: 'recreated@example.com', contactId: unknownId },
+				{ email: 'no.id@example.com', contactId: '' },
+				{ email: 'stranger@example.com', contactId: '0b9d52f6-0000-4000-8000-00000000dcba' },
+			]);
+			expect(run.json.map((json) => [json.status, json.reason, json.contactId])).toEqual([
+				['removed', null, String(kept.contact_id)],
+				['removed', null, String(recreated.contact_id)],
+				['removed', null, String(other.contact_id)],
+				['skipped', 'not-found', null],
+			]);
+			// First by ID (three IDs, two unknown), then the shoppers found by email: the two on the list
+			const removals = fakeCc.control.snapshot().activities;
+			expect(removals.map((activity) => (activity.status as IDataObject).items_total_count)).toEqual([3, 2]);
+			expect(contactRequests().length).toBeGreaterThan(0);
+			expect(fakeCc.control.findContactByEmail('recreated@example.com')!.list_memberships).toEqual([]);
+		});
+
+		it('fails an item whose contact ID is malformed and still removes the others', async () => {
+			const buyer = fakeCc.control.seedContact({ email: 'buyer@example.com', listIds: [listId] });
+			const run = await runNode(fakeCc, removeById(), [
+				{ email: 'typo@example.com', contactId: 'cust_123' },
+				{ email: 'buyer@example.com', contactId: String(buyer.contact_id) },
+			], { continueOnFail: true });
+			expect(run.json[0]).toMatchObject({ status: 'failed', reason: 'invalid-contact-id' });
+			expect(String((run.json[0] as IDataObject).error)).toContain('"cust_123" is not a Constant Contact contact ID');
+			expect(run.json[1]).toMatchObject({ status: 'removed', contactId: String(buyer.contact_id) });
+			expect(fakeCc.control.findContactByEmail('buyer@example.com')!.list_memberships).toEqual([]);
+		});
+
+		it('empties the cart fields of a shopper removed by ID, keeping every other value', async () => {
+			fakeCc.control.seedCustomField({ label: 'ac_recovery_url' });
+			fakeCc.control.seedCustomField({ label: 'loyalty_tier' });
+			const buyer = fakeCc.control.seedContact({
+				email: 'buyer@example.com',
+				listIds: [listId],
+				customFields: { ac_recovery_url: 'https://shop.example.com/cart/1', loyalty_tier: 'gold' },
+			});
+			const run = await runNode(fakeCc, removeById({ clearCartFields: 'ac_recovery_url' }), [
+				{ email: 'buyer@example.com', contactId: String(buyer.contact_id) },
+			]);
+			expect(run.json[0]).toMatchObject({ status: 'removed', customFields: { ac_recovery_url: '' } });
+			const labels = new Map(fakeCc.control.snapshot().customFields.map((field) => [field.custom_field_id, field.label]));
+			const stored = fakeCc.control.findContactByEmail('buyer@example.com')!.custom_fields as Array<{ custom_field_id: string; value: string }>;
+			expect(Object.fromEntries(stored.map((field) => [labels.get(field.custom_field_id), field.value]))).toEqual({ ac_recovery_url: '', loyalty_tier: 'gold' });
+			expect(fakeCc.control.findContactByEmail('buyer@example.com')!.list_memberships).toEqual([]);
+		});
+	});
 });

@@ -3,7 +3,7 @@ import { ConstantContactApi, chunkImportRows, utf8ByteLength } from '../../../no
 import { ConstantContactClient } from '../../../nodes/ConstantContact/client';
 import { QuotaExceededError } from '../../../nodes/ConstantContact/errors';
 import { MAX_IMPORT_BYTES } from '../../../nodes/ConstantContact/limits';
-import type { JsonImportContact } from '../../../nodes/ConstantContact/types';
+import type { Activity, JsonImportContact } from '../../../nodes/ConstantContact/types';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
 import { createFetchSend, refreshWithBasicAuth, type TokenPair } from '../../support/fetchTransport';
 
@@ -79,6 +79,42 @@ describe('ConstantContactApi against the stand-in', () => {
 		const done = await client.waitForActivity(queued, { firstDelayMs: 20 });
 		expect(done.state).toBe('completed');
 		expect(fakeCc.control.findContactByEmail('ana@example.com')).toMatchObject({ list_memberships: [list.list_id] });
+	});
+
+	describe('waiting for several activities', () => {
+		async function queueRemovals(client: ConstantContactApi, count: number): Promise<Activity[]> {
+			const list = fakeCc.control.seedList({ name: 'Abandoned cart reminders' });
+			const contact = fakeCc.control.seedContact({ email: 'buyer@example.com', listIds: [String(list.list_id)] });
+			const queued: Activity[] = [];
+			for (let n = 0; n < count; n++) queued.push(await client.removeListMemberships([String(contact.contact_id)], [String(list.list_id)]));
+			return queued;
+		}
+		const polls = () => fakeCc.control.requestLog().filter((entry) => entry.method === 'GET' && entry.path.startsWith('/v3/activities'));
+
+		it('reads their progress from the account\'s activity list, one request a round for all of them', async () => {
+			const client = api();
+			const queued = await queueRemovals(client, 6);
+			fakeCc.control.clearRequestLog();
+			const done = await client.waitForActivities(queued, { firstDelayMs: 100 });
+			expect(done.map((activity) => activity.activity_id)).toEqual(queued.map((activity) => activity.activity_id));
+			expect(done.every((activity) => activity.state === 'completed')).toBe(true);
+			expect(polls().length).toBeGreaterThan(0);
+			expect(polls().every((entry) => entry.path === '/v3/activities' && entry.query.limit === '500')).toBe(true);
+		});
+
+		it('reads each on its own when the list\'s one page does not hold them (Constant Contact does not document its order)', async () => {
+			const client = api();
+			// The stand-in lists activities oldest first: 500 earlier ones fill the page
+			fakeCc.control.seedActivities({ count: 500 });
+			const queued = await queueRemovals(client, 3);
+			fakeCc.control.clearRequestLog();
+			const done = await client.waitForActivities(queued, { firstDelayMs: 100 });
+			expect(done.every((activity) => activity.state === 'completed')).toBe(true);
+			// One list read that found none of them, then only GET /activities/{id}
+			expect(polls()[0].path).toBe('/v3/activities');
+			expect(polls().slice(1).every((entry) => entry.path.startsWith('/v3/activities/'))).toBe(true);
+			expect(polls().length).toBeGreaterThanOrEqual(4);
+		});
 	});
 
 	it('splits an import into requests of at most 40,000 contacts and under 4 MB', () => {
