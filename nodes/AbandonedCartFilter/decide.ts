@@ -126,6 +126,9 @@ export function decide(cart: Cart, policy: Policy, now: number, memory: MemoryVi
 
 	const state = sequenceState(cart, policy, memory.cartState(cart));
 	timing.sequence = state.sequence;
+	if (state.handledWithoutReminder) {
+		return skip('not_reachable', { step: state.sent, value: state.handledWithoutReminder });
+	}
 	if (state.sent >= stepCount) return skip('sequence_complete');
 
 	const step = state.sent + 1;

@@ -8,6 +8,11 @@ export interface CartState {
 	lastSentAt: number | null;
 	/** Increases each time the sequence restarts, so (cart, step) keys of a new sequence are new keys. */
 	sequence: number;
+	/**
+	 * Why the last step was handled without a reminder (Add to Autoresponder List's final skip reason, e.g.
+	 * unsubscribed): the cart is not tried again unless its sequence restarts.
+	 */
+	handledWithoutReminder?: string;
 }
 
 /** The last reminder one shopper received, for the cooldown across carts. */
@@ -253,12 +258,14 @@ export class RememberedReminders implements MemoryView {
 	cartStateById(cartId: string): CartState | undefined {
 		const value = this.lookup('carts', `c:${cartId}`);
 		if (value === undefined) return undefined;
-		const [sentText, lastSentText, sequenceText] = value.split('|', 3);
+		const [sentText, lastSentText, sequenceText, , handledText] = value.split('|', 5);
 		const sent = Number(sentText);
 		const lastSentAt = parseInt(lastSentText, 36);
 		const sequence = Number(sequenceText);
 		if (!Number.isFinite(sent) || !Number.isFinite(lastSentAt)) return undefined;
-		return { sent, lastSentAt, sequence: Number.isFinite(sequence) ? sequence : 0 };
+		const state: CartState = { sent, lastSentAt, sequence: Number.isFinite(sequence) ? sequence : 0 };
+		if (handledText) state.handledWithoutReminder = handledText;
+		return state;
 	}
 
 	emailState(email: string): EmailState | undefined {
@@ -271,10 +278,12 @@ export class RememberedReminders implements MemoryView {
 	}
 
 	/**
-	 * Records that reminder `step` of sequence `sequence` reached the shopper. Returns false when it was already
-	 * known (the same step or a later one of the same sequence, or an older sequence).
+	 * Records that reminder `step` of sequence `sequence` reached the shopper, or, with `handledWithoutReminder`
+	 * (the reason Add to Autoresponder List skipped them for good), that the step was handled without one: the cart
+	 * is then not tried again, and the shopper's other carts keep no cooldown from it. Returns false when it was
+	 * already known (the same step or a later one of the same sequence, or an older sequence).
 	 */
-	recordSent(cartId: string, email: string | null, step: number, sequence: number, at: number): boolean {
+	recordSent(cartId: string, email: string | null, step: number, sequence: number, at: number, handledWithoutReminder?: string): boolean {
 		const cartKey = `c:${cartId}`;
 		const known = this.cartStateById(cartId);
 		if (known && (sequence < known.sequence || (sequence === known.sequence && step <= known.sent))) return false;
@@ -282,8 +291,9 @@ export class RememberedReminders implements MemoryView {
 		const emailPart = email ? this.hashed(email) : previous !== undefined ? (previous.split('|')[3] ?? '') : '';
 		this.rotateIfDue(at);
 		const stamp = Math.round(at).toString(36);
-		this.write('carts', cartKey, `${step}|${stamp}|${sequence}|${emailPart}`);
-		if (emailPart) this.write('emails', `e:${emailPart}`, `${stamp}|${cartId}`);
+		const handled = handledWithoutReminder ? `|${handledWithoutReminder.replace(/\|/g, ' ')}` : '';
+		this.write('carts', cartKey, `${step}|${stamp}|${sequence}|${emailPart}${handled}`);
+		if (emailPart && !handled) this.write('emails', `e:${emailPart}`, `${stamp}|${cartId}`);
 		this.enforceCap();
 		return true;
 	}

@@ -148,6 +148,11 @@ export const REASONS = {
 		sentence: (f) =>
 			`No reminder can go out within the give-up window (${f.detail} after the shopper's last activity); any reminder would now be too late.`,
 	},
+	not_reachable: {
+		decision: 'skip',
+		sentence: (f) =>
+			`Add to Autoresponder List skipped this shopper at step ${f.step} (${f.value}) and Mark Reminders Sent recorded it as final: the cart is not tried again, so Constant Contact is not asked about the shopper again.`,
+	},
 	sequence_complete: {
 		decision: 'skip',
 		sentence: (f) => `All ${f.stepCount} reminder step(s) were already sent for this cart.`,

@@ -343,7 +343,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 		} else {
 			const cartId = String(rawId).trim();
 			const email = readPath(json, paths.email);
-			const isNew = memory?.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at) ?? true;
+			const isNew = memory?.recordSent(cartId, typeof email === 'string' ? normalizeEmail(email) : null, step, sequence, at, finalSkip ? addReason : undefined) ?? true;
 			results.push({
 				reason: finalSkip ? 'handled_without_reminder' : isNew ? 'recorded' : 'already_recorded',
 				facts: finalSkip ? { why: addReason } : {},

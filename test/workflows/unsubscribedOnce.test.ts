@@ -34,6 +34,10 @@ describe.each([
 			expect(again.status).toBe('success');
 			// The filter no longer hands the cart on, so neither a look-up nor an import row can name the shopper.
 			expect(again.outputsOf(FILTER, 0).map((json) => json.email)).not.toContain(gone);
+			// It skips the cart with a reason of its own, naming why Constant Contact could not take the shopper
+			const skipped = again.outputsOf(FILTER, 2).find((json) => json.email === gone);
+			expect(skipped).toMatchObject({ decision: { decision: 'skip', reason: 'not_reachable', step: null } });
+			expect(String((skipped!.decision as { message: string }).message)).toContain('(unsubscribed)');
 		}
 		expect(lookUpsOf(gone)).toBe(lookUpsInRunOne);
 		expect(fakeCc.control.findContactByEmail(gone)!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });

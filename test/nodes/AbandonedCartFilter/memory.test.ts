@@ -48,6 +48,42 @@ describe('Mark Reminders Sent', () => {
 		expect(decisionOf(next.skip[0]).reason).toBe('sequence_complete');
 	});
 
+	describe('a step handled without a reminder (Add skipped the shopper for a final reason)', () => {
+		const threeSteps = { steps: '1h, 24h, 72h' };
+		const unsubscribed = (items: IDataObject[]) => items.map((json) => ({ ...json, status: 'skipped', reason: 'unsubscribed' }));
+
+		it('skips the cart for good with a reason of its own, later steps included, and puts no cooldown on the shopper', async () => {
+			const staticData: IDataObject = {};
+			const row = cartRow();
+			const first = await decideAt(NOW_MS, [row], staticData, threeSteps);
+			expect(first.send).toHaveLength(1);
+			const marks = await markSent(NOW_MS, unsubscribed(first.send), staticData);
+			expect(marks[0]).toMatchObject({ recorded: true, reminderSent: false, reason: 'handled_without_reminder' });
+
+			// Step 2 would be due a day later: the cart is not handed to Add again, so nobody asks Constant Contact
+			const later = await decideAt(NOW_MS + 2 * DAY, [row], staticData, threeSteps);
+			expect(later.send).toHaveLength(0);
+			expect(decisionOf(later.skip[0])).toMatchObject({ decision: 'skip', reason: 'not_reachable' });
+			expect(decisionOf(later.skip[0]).message).toContain('step 1 (unsubscribed)');
+
+			// No reminder went out, so the shopper's other cart is not held back by the per-shopper cooldown
+			const other = cartRow({ email: row.email });
+			const otherRun = await decideAt(NOW_MS + MINUTE, [other], staticData, threeSteps);
+			expect(otherRun.send.map((json) => json.id)).toEqual([other.id]);
+		});
+
+		it('tries the shopper once more when the cart changes and its sequence restarts', async () => {
+			const staticData: IDataObject = {};
+			const row = cartRow();
+			const restarting = { ...threeSteps, options: { restartOnUpdate: true } };
+			const first = await decideAt(NOW_MS, [row], staticData, restarting);
+			await markSent(NOW_MS, unsubscribed(first.send), staticData);
+			const changed = { ...row, updated_at: iso(NOW_MS + HOUR) };
+			const again = await decideAt(NOW_MS + 3 * HOUR, [changed], staticData, restarting);
+			expect(again.send.map((json) => decisionOf(json))).toEqual([expect.objectContaining({ reason: 'step_due', step: 1, sequence: 1 })]);
+		});
+	});
+
 	it.each(['created', 'updated', 'added', 're-added', 'already-on-list'])('records a shopper whose add status is %s', async (status) => {
 		const staticData: IDataObject = {};
 		const first = await decideAt(NOW_MS, [cartRow()], staticData);
