@@ -126,10 +126,11 @@ export interface CartRow {
 	id: string;
 	reminders_sent: number;
 	last_reminded_at: Date | null;
+	cc_contact_id: string | null;
 }
 
 export async function cartRows(db: TestDatabase): Promise<Map<string, CartRow>> {
-	const rows = await db.query<CartRow>('SELECT id, reminders_sent, last_reminded_at FROM abandoned_carts ORDER BY id');
+	const rows = await db.query<CartRow>('SELECT id, reminders_sent, last_reminded_at, cc_contact_id FROM abandoned_carts ORDER BY id');
 	return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -147,10 +148,17 @@ export async function expireClaims(db: TestDatabase): Promise<number> {
 
 /** Rows of carts that reached the list record one reminder; every other row is untouched. */
 /** After the first run, a cart's row records step 1 when its shopper reached the list or was handled without a reminder. */
-export function rowAsExpected(cart: ShopCart, row: { reminders_sent: number; last_reminded_at: unknown }): boolean {
+const CONTACT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A cart on the list is recorded with the contact ID Add output (the order flow can remove by it); one skipped for good
+ * is recorded as handled; any other is untouched.
+ */
+export function rowAsExpected(cart: ShopCart, row: { reminders_sent: number; last_reminded_at: unknown; cc_contact_id: string | null }): boolean {
 	const recorded = row.reminders_sent === 1 && row.last_reminded_at !== null;
-	const untouched = row.reminders_sent === 0 && row.last_reminded_at === null;
-	return cart.reachesList || cart.handledWithoutReminder ? recorded : untouched;
+	const untouched = row.reminders_sent === 0 && row.last_reminded_at === null && row.cc_contact_id === null;
+	if (cart.reachesList) return recorded && CONTACT_ID.test(row.cc_contact_id ?? '');
+	return cart.handledWithoutReminder ? recorded : untouched;
 }
 
 export async function assertReminderRows(db: TestDatabase, carts: ShopCart[] = SHOP_CARTS): Promise<Map<string, CartRow>> {
@@ -158,7 +166,7 @@ export async function assertReminderRows(db: TestDatabase, carts: ShopCart[] = S
 	for (const cart of carts) {
 		const row = rows.get(cart.id);
 		expect(row, `cart ${cart.id} vanished from the database`);
-		expect(rowAsExpected(cart, row), `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at?.toISOString() ?? null}`);
+		expect(rowAsExpected(cart, row), `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at?.toISOString() ?? null}, cc_contact_id=${row.cc_contact_id}`);
 	}
 	return rows;
 }

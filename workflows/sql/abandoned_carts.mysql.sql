@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS abandoned_carts (
 	reminder_claimed_at  DATETIME(3) NULL,                          -- UTC; set by "Claim Reminders" just before the send, cleared by "Record Reminder"
 	reminder_claim_step  INT NULL,                                  -- the step that claim is for
 	reminder_claim_token VARCHAR(64) NULL,                          -- which execution holds the claim
+	cc_contact_id     VARCHAR(64) NULL,                             -- the shopper's Constant Contact contact ID, written by "Record Reminder"
 	KEY abandoned_carts_open_idx (completed_at, updated_at),
 	-- "Select Open Carts" reads the open carts not yet reminded: found without reading the carts already reminded
 	KEY carts_unreminded_idx (completed_at, order_id, reminders_sent, updated_at),
@@ -37,3 +38,5 @@ CREATE TABLE IF NOT EXISTS abandoned_carts (
 --   ADD COLUMN reminder_claim_token VARCHAR(64) NULL,
 --   ADD KEY carts_unreminded_idx (completed_at, order_id, reminders_sent, updated_at),
 --   ADD KEY carts_email_idx (email), ADD KEY carts_claim_idx (reminder_claim_token);
+-- and the contact ID column (Remove Contact from List → Contact ID removes by it, no look-up):
+-- ALTER TABLE abandoned_carts ADD COLUMN cc_contact_id VARCHAR(64) NULL;

@@ -19,11 +19,14 @@ CREATE TABLE IF NOT EXISTS abandoned_carts (
 	last_reminded_at  timestamptz,                         -- written by the workflow's "Record Reminder" step
 	reminders_sent    integer NOT NULL DEFAULT 0,          -- the highest reminder step sent
 	reminder_claimed_at timestamptz,                       -- set by "Claim Reminders" just before the send, cleared by "Record Reminder"
-	reminder_claim_step integer                            -- the step that claim is for
+	reminder_claim_step integer,                           -- the step that claim is for
+	cc_contact_id     text                                 -- the shopper's Constant Contact contact ID, written by "Record Reminder"
 );
 -- Tables created before the claim columns existed: add them (safe to run again)
 ALTER TABLE abandoned_carts ADD COLUMN IF NOT EXISTS reminder_claimed_at timestamptz;
 ALTER TABLE abandoned_carts ADD COLUMN IF NOT EXISTS reminder_claim_step integer;
+-- Tables created before the contact ID column existed (Remove Contact from List → Contact ID removes by it, no look-up)
+ALTER TABLE abandoned_carts ADD COLUMN IF NOT EXISTS cc_contact_id text;
 CREATE INDEX IF NOT EXISTS abandoned_carts_open_idx ON abandoned_carts (updated_at) WHERE completed_at IS NULL;
 -- "Select Open Carts" reads the open carts not yet reminded up to the step due (reminders_sent < N, active in the
 -- last 8 days): this index finds them without reading the carts already reminded, however many the table remembers

@@ -23,6 +23,7 @@ interface CartRow {
 	reminders_sent: number;
 	last_reminded_at: string | null;
 	reminder_claim_token: string | null;
+	cc_contact_id: string | null;
 }
 
 /** A carts table of the scenario's own in database `test`, made from the template's schema file. */
@@ -60,7 +61,7 @@ export class MysqlCarts {
 
 	async rows(): Promise<Map<string, CartRow>> {
 		const [rows] = await this.connection.query(
-			`SELECT id, reminders_sent, CAST(last_reminded_at AS CHAR) AS last_reminded_at, reminder_claim_token FROM ${this.table}`,
+			`SELECT id, reminders_sent, CAST(last_reminded_at AS CHAR) AS last_reminded_at, reminder_claim_token, cc_contact_id FROM ${this.table}`,
 		);
 		return new Map((rows as CartRow[]).map((r) => [r.id, r]));
 	}
@@ -95,7 +96,7 @@ async function assertMysqlRows(carts: MysqlCarts): Promise<Map<string, CartRow>>
 		const row = rows.get(cart.id);
 		expect(row, `cart ${cart.id} vanished from the MariaDB table`);
 		expect(row.reminder_claim_token === null, `cart ${cart.id} is still claimed after the run (Record Reminder releases every claim)`);
-		expect(rowAsExpected(cart, row), `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at}`);
+		expect(rowAsExpected(cart, row), `cart ${cart.id} row has reminders_sent=${row.reminders_sent}, last_reminded_at=${row.last_reminded_at}, cc_contact_id=${row.cc_contact_id}`);
 	}
 	return rows;
 }

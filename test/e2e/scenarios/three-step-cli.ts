@@ -45,11 +45,17 @@ export const threeStepCli: Scenario = {
 			await n8n.execute(id);
 			const claimed = await db.query('SELECT id FROM abandoned_carts WHERE reminder_claimed_at IS NOT NULL');
 			expect(claimed.length === 0, `after run ${run + 1} carts are still claimed (Record Reminder releases every claim): ${claimed.map((r) => r.id).join(', ')}`);
-			const rows = new Map((await db.query('SELECT id, reminders_sent FROM abandoned_carts')).map((r) => [r.id, r.reminders_sent]));
+			const table = await db.query('SELECT id, reminders_sent, cc_contact_id FROM abandoned_carts');
+			const rows = new Map(table.map((r) => [r.id, r.reminders_sent]));
+			const contactIds = new Map(table.map((r) => [r.id, r.cc_contact_id]));
 			for (const [cartId, steps] of Object.entries(EXPECTED_STEPS)) {
 				const cart = SHOP_CARTS.find((c) => c.id === cartId)!;
 				expect(rows.get(cartId) === steps[run], `after run ${run + 1} cart ${cartId} records step ${rows.get(cartId)}, expected ${steps[run]}`);
 				const reached = HANDLED_WITHOUT_REMINDER.has(cartId) ? 0 : steps[run];
+				if (reached > 0) {
+					const contactId = standIn.control.findContactByEmail(cart.email)?.contact_id;
+					expect(contactIds.get(cartId) === contactId, `after run ${run + 1} cart ${cartId} keeps contact ID ${contactIds.get(cartId)}, Constant Contact has ${String(contactId)}`);
+				}
 				lists.forEach((listId, index) => {
 					const onList = listMemberships(standIn, cart.email).includes(listId);
 					expect(onList === index < reached, `after run ${run + 1} ${cart.email} is ${onList ? '' : 'not '}on "${STEP_LISTS[index]}"`);
