@@ -76,13 +76,20 @@ and puts the top functions by self time into results.json.
   unsubscribed keep open carts through 10 scheduled runs (filter remembering in static data, Add, Mark Reminders
   Sent): 5 requests in all, all in the first run (list look-up, import, poll, 2 pages read back), 0 look-ups by email,
   nobody added or re-subscribed; Mark Reminders Sent records each step as handled without a reminder, so the later
-  runs send Constant Contact nothing. (e) Several executions share one application's 4 requests/s and a community
+  runs send Constant Contact nothing. Several executions at once share one application's 4 requests/s and a community
   node cannot share a budget across n8n processes; measured by the e2e scenario \`queue-shared-rate-limit\`
   (\`npm run test:e2e -- --scenario=queue-shared-rate-limit --version=2.41.1\`, n8n 2.41.1, main + 2 workers at
   concurrency 5, 10 executions at once, 200 shoppers item by item, stand-in at 4 requests/s, load 6): before the
   client halved its pace after a 429, **18 of 200 items failed** (their retries ran out, 239 answers 429); with it,
   **0 failed items**, 607 requests of which 187 answered 429 and were retried, 152.7 s from the first webhook call to
   the last execution's end (3.98 requests/s, the limit).
+- **2. Removing buyers in bulk (e).** With the contact ID the shop kept from Add's output (\`cc_contact_id\` in the
+  templates' tables), 10,000 buyers cost 22 requests in an account of 40,000 or 200,000 contacts alike: 1 list
+  look-up, 20 \`remove_list_memberships\` activities of 500 (all submitted before waiting) and **1** read of the
+  account's activity list that found all 20 completed. Constant Contact does not document that list's order; the
+  stand-in lists oldest first, so after 2,000 activities in the last 10 days the run's own are not on its one page
+  and each is read on its own: 42 requests (1 per 238). Without IDs the buyers must be found: 401 pages of the
+  200,000-contact account (cheaper than 10,000 look-ups by email), 423 requests, 117 s.
 - **2. The naive pattern is bound by the 4 requests/s limit and the daily quota.** At 1 request per 250 ms,
   10,000 shoppers take about 42 minutes and 10,000 requests: the whole day's quota of the application, so the next
   run (or any other workflow on the same Constant Contact app) gets \`quota_exceeded\` until 00:00 UTC. Even when

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_FINAL_SKIP_REASONS } from './reasons';
+
 const decideOnly = { show: { operation: ['decide'] } };
 const markOnly = { show: { operation: ['markSent'] } };
 
@@ -334,9 +336,9 @@ export const properties: INodeProperties[] = [
 		name: 'finalSkipReasons',
 		type: 'string',
 		displayOptions: markOnly,
-		default: 'unsubscribed, deleted',
+		default: DEFAULT_FINAL_SKIP_REASONS,
 		description:
-			'Reasons (separated by commas) for which Add to Autoresponder List skipped a shopper and would skip them again: Constant Contact has them as unsubscribed or deleted. Such an item is recorded as handled for its step, without a reminder, so no later run spends a request looking the shopper up again for it. Empty: skipped items stay due.',
+			'Reasons (separated by commas) for which Add to Autoresponder List skipped a shopper and would skip them again: Constant Contact has them as unsubscribed or deleted, or refuses their address. Such an item is recorded as handled for its step, without a reminder, so no later run spends a request looking the shopper up again for it. Empty: skipped items stay due.',
 	},
 	{
 		displayName: 'Add Reason Field',

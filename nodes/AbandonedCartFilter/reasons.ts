@@ -2,6 +2,8 @@
  * Every reason a cart is sent, held or skipped, with the sentence a marketer reads. One place: docs/reason-codes.md
  * is checked against this table by a test.
  */
+import { REFUSED_ADDRESS_REASON } from '../ConstantContact/errors';
+
 export type DecisionKind = 'send' | 'wait' | 'skip';
 
 export interface ReasonFacts {
@@ -172,6 +174,12 @@ export type ReasonCode = keyof typeof REASONS;
 export function sentence(code: ReasonCode, facts: ReasonFacts = {}): string {
 	return (REASONS[code] as ReasonEntry).sentence(facts);
 }
+
+/**
+ * Add to Autoresponder List's `skipped` reasons that the next run would find again: Constant Contact has the shopper
+ * as unsubscribed or deleted, or refuses the address. Mark Reminders Sent's default *Final Skip Reasons*.
+ */
+export const DEFAULT_FINAL_SKIP_REASONS = ['unsubscribed', 'deleted', REFUSED_ADDRESS_REASON].join(', ');
 
 /** Outcomes of "Mark Reminders Sent" and "Forget Shopper" for each item. */
 export const MARK_REASONS = {

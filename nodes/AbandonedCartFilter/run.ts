@@ -32,7 +32,7 @@ import {
 } from './memory';
 import { normalizeEmail } from '../ConstantContact/email';
 import { compilePath, compilePaths, isCart, readCart, readPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
-import { markSentence, type MarkReason } from './reasons';
+import { DEFAULT_FINAL_SKIP_REASONS, markSentence, type MarkReason } from './reasons';
 import { parseClock, parseDuration, parseTimestamp, resolveZone, MINUTE_MS } from './time';
 
 type Outputs = INodeExecutionData[][];
@@ -306,7 +306,7 @@ export async function runMarkSent(ctx: IExecuteFunctions): Promise<Outputs> {
 	const successStatuses = new Set(
 		listOf(String(ctx.getNodeParameter('successStatuses', 0, 'created, updated, added, re-added, already-on-list'))),
 	);
-	const finalSkipReasons = new Set(listOf(String(ctx.getNodeParameter('finalSkipReasons', 0, 'unsubscribed, deleted'))).map((reason) => reason.toLowerCase()));
+	const finalSkipReasons = new Set(listOf(String(ctx.getNodeParameter('finalSkipReasons', 0, DEFAULT_FINAL_SKIP_REASONS))).map((reason) => reason.toLowerCase()));
 	const recordWithoutCartDetails = ctx.getNodeParameter('missingCartDetails', 0, 'notReached') === 'reached';
 	const at = instantParam(ctx, String(ctx.getNodeParameter('recordAt', 0, '')), 'Record At');
 	// With "my data source tracks it" the workflow's own store records the reminder (the templates' Record Reminder):

@@ -4,7 +4,7 @@
  */
 import { chunk, chunkImportRows, type ConstantContactApi } from '../ConstantContact/api';
 import { normalizeEmail } from '../ConstantContact/email';
-import { attempt, ConstantContactError } from '../ConstantContact/errors';
+import { attempt, ConstantContactError, REFUSED_ADDRESS_REASON, refusedAddress } from '../ConstantContact/errors';
 import {
 	MAX_CONTACT_IDS_PER_ACTIVITY,
 	MAX_CUSTOM_FIELDS_PER_CONTACT_WRITE,
@@ -155,6 +155,20 @@ async function addOneByOne(run: Run, shoppers: Shopper[]): Promise<void> {
 	}
 }
 
+/**
+ * Constant Contact refused to store the shopper's address: the item is skipped with reason `rejected-email` (every
+ * later run would be refused the same way, so Mark Reminders Sent records it as final). Any other error is thrown.
+ */
+function recordRefusedAddress(run: Run, shopper: Shopper, error: Error): void {
+	const said = refusedAddress(error);
+	if (!said) throw error;
+	record(run, shopper, 'skipped', { reason: REFUSED_ADDRESS_REASON, warning: refusedAddressWarning(shopper, said) });
+}
+
+function refusedAddressWarning(shopper: Shopper, said: string): string {
+	return `Constant Contact refused to store ${shopper.email} (${said}); nothing was written. Check the address with the shopper.`;
+}
+
 function record(run: Run, shopper: Shopper, status: ItemStatus, fields: Parameters<typeof itemResult>[4] = {}): void {
 	run.results.set(
 		shopper.index,
@@ -173,16 +187,19 @@ async function addOne(run: Run, shopper: Shopper, mayRetryConflict: boolean): Pr
 	if (decision.action === 'create') {
 		const written = fieldsToWrite(run, shopper, undefined, true);
 		if (decision.permission === 'explicit' && shopper.email.length <= MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT) {
-			const signedUp = await api.signUpForm({
-				email_address: shopper.email,
-				first_name: shopper.firstName,
-				last_name: shopper.lastName,
-				list_memberships: [settings.listId],
-				custom_fields: written.customFields.length ? written.customFields : undefined,
-			});
+			const signedUp = await attempt(
+				api.signUpForm({
+					email_address: shopper.email,
+					first_name: shopper.firstName,
+					last_name: shopper.lastName,
+					list_memberships: [settings.listId],
+					custom_fields: written.customFields.length ? written.customFields : undefined,
+				}),
+			);
+			if (!signedUp.ok) return recordRefusedAddress(run, shopper, signedUp.error);
 			// "updated" means the contact appeared between our look-up and the sign-up (another run).
-			const status = signedUp.action === 'updated' ? 'added' : 'created';
-			record(run, shopper, status, { contactId: signedUp.contact_id, customFields: written.byLabel });
+			const status = signedUp.value.action === 'updated' ? 'added' : 'created';
+			record(run, shopper, status, { contactId: signedUp.value.contact_id, customFields: written.byLabel });
 			return;
 		}
 		const created = await attempt(
@@ -202,8 +219,7 @@ async function addOne(run: Run, shopper: Shopper, mayRetryConflict: boolean): Pr
 		}
 		// The contact was created by someone else meanwhile: decide again with what exists now.
 		if (created.error.status === 409 && mayRetryConflict) return await addOne(run, shopper, false);
-		throw created.error;
-		return;
+		return recordRefusedAddress(run, shopper, created.error);
 	}
 
 	const existing = decision.contact;
@@ -409,6 +425,9 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 			record(run, entry.shopper, 'skipped', { reason: 'deleted', contactId: contact.contact_id });
 		} else if (contact && (contact.list_memberships ?? []).includes(run.settings.listId)) {
 			recordOnList(run, entry, contact, changed.has(email) ? statusOf(entry, contact, bulk) : unchangedStatus(entry));
+		} else if (!contact && refusedAddress(entry.problem)) {
+			const warning = refusedAddressWarning(entry.shopper, refusedAddress(entry.problem)!);
+			record(run, entry.shopper, 'skipped', { reason: REFUSED_ADDRESS_REASON, contactId: contactIdOf(entry), warning });
 		} else {
 			record(run, entry.shopper, 'failed', {
 				contactId: contact?.contact_id ?? contactIdOf(entry),

@@ -39,6 +39,32 @@ function quotaMessage(msUntilReset: number): string {
 	return `Constant Contact's daily limit of ${REQUESTS_PER_DAY.toLocaleString('en-US')} requests is used up; it resets at 00:00 UTC (in ${wait}). Items not yet processed were not sent; run the workflow again after the reset.`;
 }
 
+/**
+ * Add to Autoresponder List's reason for a shopper whose address Constant Contact refused to store; Mark Reminders
+ * Sent treats it as final by default, as every later run would be refused the same way.
+ */
+export const REFUSED_ADDRESS_REASON = 'rejected-email';
+
+const REFUSED_ADDRESS = /\bemail\b[^;]*\b(invalid|not valid|not a valid|malformed|rejected|refused|blocked|not allowed|undeliverable)\b|\b(invalid|malformed)\b[^;]*\bemail\b/i;
+
+/**
+ * What Constant Contact said when it refused to store the shopper's address, or undefined for any other problem.
+ * Its address validation beyond syntax and length is not documented (reference §9), and it explains a refusal only
+ * in free text: a 400 (or an import row error) whose text calls an email address invalid, malformed, refused or
+ * blocked. Anything about permission is our request's problem, not the address's.
+ */
+export function refusedAddress(problem: unknown): string | undefined {
+	const texts =
+		problem instanceof ConstantContactError
+			? problem.status === 400
+				? problem.details
+				: []
+			: typeof problem === 'string'
+				? [problem]
+				: [];
+	return texts.find((text) => REFUSED_ADDRESS.test(text) && !/permission/i.test(text));
+}
+
 /** Reads Constant Contact's error body: an array of {error_key, error_message}, or one object for 401. */
 export function readApiErrors(body: unknown): ApiErrorItem[] {
 	const items = Array.isArray(body) ? body : body && typeof body === 'object' ? [body] : [];

@@ -229,6 +229,7 @@ export class ConstantContactApi {
 		}
 		const address = email ? requiredString(email, 'address', 'email_address.address') : undefined;
 		if (!address) invalid('email_address is required by this stand-in (it does not model SMS-only contacts).', false);
+		refuseAddress(this.account, address);
 		const existing = this.account.findContactIdByEmail(address);
 		if (existing) throw new ApiFailure(409, 'contacts.api.conflict', `Email already exists for contact ${existing}`);
 		const listIds = this.knownLists(body.list_memberships);
@@ -285,6 +286,7 @@ export class ConstantContactApi {
 	private signUpForm(body: Body): ApiResult {
 		const address = typeof body.email_address === 'string' ? body.email_address.trim() : '';
 		if (!address) invalid('email_address is required (this stand-in does not model SMS-only contacts).');
+		refuseAddress(this.account, address);
 		const listIds = this.knownLists(body.list_memberships);
 		if (listIds.length === 0) invalid('list_memberships must contain at least one list_id.');
 		const fields = this.knownCustomFields(body.custom_fields);
@@ -462,6 +464,8 @@ export class ConstantContactApi {
 		if (typeof email !== 'string' || !email) return 'email is required (SMS-only contacts are not modelled)';
 		if (email.length > 50) return 'email must be at most 50 characters';
 		if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return `invalid email address ${email}`;
+		const refused = this.account.addressProblem(email);
+		if (refused) return refused;
 		for (const key of ['first_name', 'last_name', 'job_title', 'company_name', 'phone', 'home_phone', 'work_phone', 'mobile_phone']) {
 			if (typeof row[key] === 'string' && (row[key] as string).length > 50) return `${key} must be at most 50 characters`;
 		}
@@ -518,6 +522,12 @@ export class ConstantContactApi {
 }
 
 // ---- helpers ------------------------------------------------------------------------------------------
+/** A 400 for an address the account refuses (not a contract violation: the request itself was valid). */
+function refuseAddress(account: AccountState, address: string): void {
+	const problem = account.addressProblem(address);
+	if (problem) invalid(`email_address.address: ${problem}.`, false);
+}
+
 function requiredString(body: Body, key: string, label = key): string {
 	const value = body[key];
 	if (typeof value !== 'string' || value.trim() === '') invalid(`${label} is required.`);

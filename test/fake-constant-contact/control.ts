@@ -41,6 +41,11 @@ export interface FakeConstantContactControl {
 	 * hopes to find its own new activities on the first page of GET /activities does not.
 	 */
 	seedActivities(history: { count: number }): void;
+	/**
+	 * Stand-in extra: addresses Constant Contact refuses to store (its validation beyond syntax and length is not
+	 * documented): 400 on sign_up_form and POST /contacts, an import row error. reset() forgets them.
+	 */
+	refuseAddresses(addresses: { emails: string[] }): void;
 	snapshot(): {
 		contacts: Array<Record<string, unknown>>;
 		lists: Array<Record<string, unknown>>;
@@ -136,6 +141,9 @@ export function createControl(
 				const activity = account.createActivity('remove_list_memberships', { items_total_count: 1, items_completed_count: 1, list_count: 1 });
 				Object.assign(activity, { state: 'completed', percent_done: 100, started_at: activity.created_at, completed_at: activity.created_at });
 			}
+		},
+		refuseAddresses({ emails }) {
+			for (const email of emails) account.refusedAddresses.add(email.trim().toLowerCase());
 		},
 		seedCustomField({ label, type = 'string' }) {
 			if (account.customFieldIdByName.has(customFieldName(label).toLowerCase())) {
@@ -245,6 +253,7 @@ export function controlOverHttp(control: FakeConstantContactControl): (operation
 			case 'seedContact':
 			case 'seedCustomField':
 			case 'seedActivities':
+			case 'refuseAddresses':
 			case 'joinList':
 				return (control[operation] as (arg: unknown) => unknown)(a);
 			case 'snapshot':

@@ -146,6 +146,11 @@ export class AccountState {
 	onPermissionChange: (change: PermissionChange) => void = () => undefined;
 	/** list_id|contact_id pairs that ever entered a list's automation, for the once-per-contact policy. */
 	private readonly everEntered = new Set<string>();
+	/**
+	 * Addresses Constant Contact refuses to store (stand-in extra): its validation rules beyond syntax and length are
+	 * not documented (reference §9), so a test names the addresses it refuses.
+	 */
+	readonly refusedAddresses = new Set<string>();
 
 	constructor(
 		readonly now: () => string,
@@ -165,6 +170,14 @@ export class AccountState {
 		this.entries.length = 0;
 		this.permissionLog.length = 0;
 		this.everEntered.clear();
+		this.refusedAddresses.clear();
+	}
+
+	/** Why Constant Contact refuses to store this address, or undefined when it takes it. */
+	addressProblem(address: string): string | undefined {
+		const normalized = address.trim().toLowerCase();
+		if (this.refusedAddresses.has(normalized)) return `invalid email address ${normalized}`;
+		return undefined;
 	}
 
 	// ---- lists -------------------------------------------------------------------------------------------

@@ -12,12 +12,15 @@ beforeAll(async () => {
 });
 afterAll(async () => await fakeCc.stop());
 
-const lookUpsOf = (email: string) => fakeCc.control.requestLog().filter((entry) => entry.query.email === email).length;
-
-describe.each([
+/** Add to Autoresponder List one by one (below its Bulk Threshold) and in bulk. */
+const MODES: Array<[string, number]> = [
 	['one by one', 50],
 	['in bulk', 1],
-])('an unsubscribed shopper over ten runs (%s)', (_mode, bulkThreshold) => {
+];
+
+const lookUpsOf = (email: string) => fakeCc.control.requestLog().filter((entry) => entry.query.email === email).length;
+
+describe.each(MODES)('an unsubscribed shopper over ten runs (%s)', (_mode, bulkThreshold) => {
 	it('is looked up at most once, then recorded as handled and never asked about again', async () => {
 		const shop = openShop(fakeCc);
 		const gone = shop.never.find((email) => email.includes('gone'))!;
@@ -43,5 +46,38 @@ describe.each([
 		expect(fakeCc.control.findContactByEmail(gone)!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
 		expect(fakeCc.control.automationEntries({ email: gone })).toEqual([]);
 		expect(fakeCc.control.consentViolations()).toEqual([]);
+	});
+});
+
+describe.each(MODES)('a shopper whose address Constant Contact refuses, over ten runs (%s)', (_mode, bulkThreshold) => {
+	it('is tried once, skipped with reason rejected-email, recorded as final, and never sent to Constant Contact again', async () => {
+		const shop = openShop(fakeCc);
+		const refused = shop.due[0];
+		fakeCc.control.refuseAddresses({ emails: [refused] });
+		const workflow = reminderWorkflow({ bulkThreshold });
+		const writesOf = () =>
+			fakeCc.control.requestLog().filter((entry) => entry.method === 'POST' && /sign_up_form|\/contacts$|contacts_json_import/.test(entry.path)).length;
+
+		const first = await runShop(shop, workflow);
+		expect(first.status).toBe('success');
+		const handled = first.outputsOf(MARK).find((json) => json.email === refused);
+		expect(handled).toMatchObject({ status: 'skipped', reason: 'rejected-email', reminder: { recorded: true, reminderSent: false, reason: 'handled_without_reminder' } });
+		expect(String(handled!.warning)).toContain(`Constant Contact refused to store ${refused}`);
+		// The other shoppers of the run are not held back by it
+		expect(first.outputsOf(MARK).filter((json) => json.email !== refused && shop.due.includes(String(json.email))).map((json) => json.status)).not.toContain('failed');
+		const lookUpsInRunOne = lookUpsOf(refused);
+		expect(lookUpsInRunOne).toBeLessThanOrEqual(1);
+		const writesAfterRunOne = writesOf();
+
+		for (let run = 2; run <= 10; run++) {
+			const again = await runShop(shop, workflow);
+			expect(again.status).toBe('success');
+			expect(again.outputsOf(FILTER, 0).map((json) => json.email)).not.toContain(refused);
+			expect(again.outputsOf(FILTER, 2).find((json) => json.email === refused)).toMatchObject({ decision: { reason: 'not_reachable' } });
+		}
+		expect(lookUpsOf(refused)).toBe(lookUpsInRunOne);
+		// Nothing in runs 2-10 wrote anything: the other shoppers were reminded in run 1, the refused one is final
+		expect(writesOf()).toBe(writesAfterRunOne);
+		expect(fakeCc.control.findContactByEmail(refused)).toBeUndefined();
 	});
 });
