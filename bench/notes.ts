@@ -76,13 +76,13 @@ and puts the top functions by self time into results.json.
   unsubscribed keep open carts through 10 scheduled runs (filter remembering in static data, Add, Mark Reminders
   Sent): 5 requests in all, all in the first run (list look-up, import, poll, 2 pages read back), 0 look-ups by email,
   nobody added or re-subscribed; Mark Reminders Sent records each step as handled without a reminder, so the later
-  runs send Constant Contact nothing. Several executions at once share one application's 4 requests/s and a community
-  node cannot share a budget across n8n processes; measured by the e2e scenario \`queue-shared-rate-limit\`
-  (\`npm run test:e2e -- --scenario=queue-shared-rate-limit --version=2.41.1\`, n8n 2.41.1, main + 2 workers at
-  concurrency 5, 10 executions at once, 200 shoppers item by item, stand-in at 4 requests/s, load 6): before the
-  client halved its pace after a 429, **18 of 200 items failed** (their retries ran out, 239 answers 429); with it,
-  **0 failed items**, 607 requests of which 187 answered 429 and were retried, 152.7 s from the first webhook call to
-  the last execution's end (3.98 requests/s, the limit).
+  runs send Constant Contact nothing. (f) Several executions at once share one application's 4 requests/s and a
+  community node cannot share a budget across n8n processes; the bench runs the e2e scenario
+  \`queue-shared-rate-limit\` on the provisioned n8n 2.41.1 (main + 2 workers at concurrency 5, 10 executions at once,
+  200 shoppers item by item, stand-in at 4 requests/s; also \`npm run test:e2e -- --scenario=queue-shared-rate-limit
+  --version=2.41.1\`). Before the client halved its pace after a 429, **18 of 200 items failed** (their retries ran
+  out, 239 answers 429; measured 2026-11-28); with it, **0 failed items** (figures in the table: about a third of the
+  requests answered 429 and were retried, and the executions together ran at the limit).
 - **2. Removing buyers in bulk (e).** With the contact ID the shop kept from Add's output (\`cc_contact_id\` in the
   templates' tables), 10,000 buyers cost 22 requests in an account of 40,000 or 200,000 contacts alike: 1 list
   look-up, 20 \`remove_list_memberships\` activities of 500 (all submitted before waiting) and **1** read of the

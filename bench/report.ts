@@ -1,5 +1,6 @@
 /** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
 import type { ContactCost, ExistingAccount, IdleRunCost, RemovalCost, UnsubscribedRunsCost } from './parts/constantContact';
+import type { SharedRateLimitCheck } from './parts/tableMemory';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
@@ -33,6 +34,8 @@ export interface Results {
 		bulkAccounts?: Array<ContactCost & { existing?: ExistingAccount }>;
 		/** (2e) Buyers taken off the list in one run. */
 		removals?: RemovalCost[];
+		/** (2f) Several executions at once sharing one application's 4 requests/s. */
+		concurrency?: SharedRateLimitCheck;
 		idle?: IdleRunCost;
 		unsubscribed?: UnsubscribedRunsCost;
 		naive?: ContactCost;
@@ -108,6 +111,14 @@ export function evaluateTargets(r: Results): Target[] {
 			met: perShopperBudget(removal) && removal.stillOnList === 0 && removal.failedItems === 0,
 		});
 	}
+	const concurrency = r.contacts?.concurrency;
+	targets.push({
+		target: 'several executions at once (main + 2 queue-mode workers, concurrency 5, 10 executions) within one application\'s 4 requests/s: 0 failed items',
+		figure: concurrency
+			? `${concurrency.failedItems ?? '?'} failed items of ${concurrency.shoppers ?? '?'}; ${concurrency.throttled429 ?? '?'} of ${concurrency.requests ?? '?'} requests answered 429 and were retried; ${concurrency.wallSeconds ?? '?'} s`
+			: 'n/a (not run in smoke mode)',
+		met: concurrency ? concurrency.passed && concurrency.failedItems === 0 : null,
+	});
 	const idle = r.contacts?.idle;
 	const unsubscribed = r.contacts?.unsubscribed;
 	targets.push({
@@ -256,6 +267,18 @@ export function tables(r: Results): string {
 				`${count(u.throttled429)} throttled, 0 quota`,
 				seconds(u.wallMs),
 				`measured; requests per run ${u.requestsPerRun.join(', ')}; ${count(u.lookUps)} look-ups in all, at most ${u.mostLookUpsOfOneShopper} of one shopper; ${u.consentViolations} consent violations`,
+			]);
+		}
+		if (c.concurrency) {
+			const f = c.concurrency;
+			rows.push([
+				'(f) several executions at once: main + 2 queue-mode workers at concurrency 5, 10 webhook executions, shoppers item by item (n8n 2.41.1, e2e scenario queue-shared-rate-limit)',
+				count(f.shoppers ?? 0),
+				count(f.requests ?? 0),
+				count((f.requests ?? 0) - (f.throttled429 ?? 0)),
+				`${count(f.throttled429 ?? 0)} throttled, 0 quota`,
+				f.wallSeconds !== undefined ? `${f.wallSeconds} s` : 'n/a',
+				`measured; ${f.passed ? `${f.failedItems ?? '?'} failed items` : `FAILED: ${f.detail.slice(0, 200)}`}`,
 			]);
 		}
 		if (c.naive) {

@@ -20,7 +20,7 @@ import { bulkAdd, bulkRemove, idleRun, naiveSignUp, unsubscribedOverRuns } from 
 import { filterThroughput } from './parts/filterThroughput';
 import { postgresTemplateRun } from './parts/postgresTemplate';
 import { reminderMemory } from './parts/reminderMemory';
-import { queueModeDuplicates, tableMemory } from './parts/tableMemory';
+import { queueModeDuplicates, sharedRateLimit, tableMemory } from './parts/tableMemory';
 import { BENCH_N8N_VERSION, provisionedN8n } from './host/spawn';
 import { evaluateTargets, machineLine, tables, type Results } from './report';
 import { progress } from './stats';
@@ -190,8 +190,11 @@ async function main(): Promise<number> {
 		const unsubscribed = await guarded(results, '2d. unsubscribed shoppers over several runs', () =>
 			unsubscribedOverRuns(sizes.unsubscribedShoppers, sizes.unsubscribedRuns),
 		);
+		const concurrency = sizes.queueModeCheck
+			? await guarded(results, '2f. several executions at once (2 queue-mode workers x 5)', () => sharedRateLimit())
+			: undefined;
 		const naive = await guarded(results, '2b. naive HTTP Request', () => naiveSignUp(sizes.contactsCarts, sizes.naiveMeasuredOn));
-		results.contacts = { bulk, bulkAccounts, removals, idle, unsubscribed, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
+		results.contacts = { bulk, bulkAccounts, removals, idle, unsubscribed, concurrency, naive, wallRatio: bulk && naive ? naive.wallMs / bulk.wallMs : undefined };
 	}
 	if (wanted('3')) {
 		results.reminderMemory = await guarded(results, '3. reminder memory', () =>

@@ -10,7 +10,7 @@
 import { buildAndPack } from '../../test/e2e/pack';
 import type { ExecutionRun } from '../../test/e2e/n8n';
 import type { TestDatabase } from '../../test/e2e/postgres';
-import { ScenarioContext } from '../../test/e2e/scenario';
+import { ScenarioContext, type Scenario } from '../../test/e2e/scenario';
 import { POSTGRES_TEMPLATE_TRIGGER, postgresTemplate } from '../../test/e2e/scenarios/postgres-cli';
 import { withManualTrigger } from '../../test/e2e/workflows';
 import { provisionedN8n } from '../host/spawn';
@@ -149,20 +149,61 @@ export interface QueueModeCheck {
 	detail: string;
 }
 
+/** An e2e scenario run once on the provisioned n8n for the bench: its own result line when every check held, else its failure. */
+async function scenarioOnProvisionedN8n(scenario: Scenario): Promise<{ passed: boolean; detail: string }> {
+	const installation = await provisionedN8n();
+	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
+	const context = new ScenarioContext(installation, tarball, `bench-${scenario.name}`);
+	let check: { passed: boolean; detail: string };
+	try {
+		check = { passed: true, detail: await scenario.run(context) };
+	} catch (error) {
+		check = { passed: false, detail: (error as Error).message };
+	}
+	const { problems, failures } = await context.cleanUp(false);
+	if (problems.length) progress(`${scenario.name} clean-up: ${problems.join('; ')}`);
+	if (failures.length) check = { passed: false, detail: `${check.detail}; ${failures.join('; ')}` };
+	return check;
+}
+
 /** The queue-mode duplicate count: test/e2e/scenarios/queue-exactly-once.ts, run on the provisioned n8n. */
 export async function queueModeDuplicates(): Promise<QueueModeCheck> {
 	const { queueExactlyOnce } = await import('../../test/e2e/scenarios/queue-exactly-once');
-	const installation = await provisionedN8n();
-	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
-	const context = new ScenarioContext(installation, tarball, 'bench-queue-exactly-once');
-	let check: QueueModeCheck;
-	try {
-		check = { executions: 20, passed: true, detail: await queueExactlyOnce.run(context) };
-	} catch (error) {
-		check = { executions: 20, passed: false, detail: (error as Error).message };
-	}
-	const { problems, failures } = await context.cleanUp(false);
-	if (problems.length) progress(`queue-mode check clean-up: ${problems.join('; ')}`);
-	if (failures.length) check = { ...check, passed: false, detail: `${check.detail}; ${failures.join('; ')}` };
-	return check;
+	return { executions: 20, ...(await scenarioOnProvisionedN8n(queueExactlyOnce)) };
+}
+
+export interface SharedRateLimitCheck {
+	passed: boolean;
+	detail: string;
+	executions?: number;
+	shoppers?: number;
+	failedItems?: number;
+	requests?: number;
+	throttled429?: number;
+	wallSeconds?: number;
+}
+
+/**
+ * (2f) Several executions at once sharing one application's 4 requests/s: test/e2e/scenarios/queue.ts
+ * (queue-shared-rate-limit: main + 2 workers at concurrency 5, 10 executions, 200 shoppers item by item, stand-in at
+ * the real limit), run on the provisioned n8n; the figures are read from its result line.
+ */
+export async function sharedRateLimit(): Promise<SharedRateLimitCheck> {
+	const { queueSharedRateLimit } = await import('../../test/e2e/scenarios/queue');
+	const check = await scenarioOnProvisionedN8n(queueSharedRateLimit);
+	const figure = (pattern: RegExp) => {
+		const match = pattern.exec(check.detail);
+		return match ? Number(match[1]) : undefined;
+	};
+	const result: SharedRateLimitCheck = {
+		...check,
+		executions: figure(/^(\d+) executions at once/),
+		shoppers: figure(/(\d+) shoppers item by item/),
+		failedItems: check.passed ? figure(/(\d+) failed items/) : figure(/^(\d+) of \d+ shoppers did not enter/),
+		requests: figure(/(\d+) requests of which/),
+		throttled429: figure(/of which (\d+) answered 429/),
+		wallSeconds: figure(/([\d.]+) s from the first webhook call/),
+	};
+	progress(`several executions at once: ${check.passed ? 'passed' : 'FAILED'}: ${check.detail.slice(0, 300)}`);
+	return result;
 }

@@ -20,6 +20,8 @@ interface Removing {
 	contactId: string;
 }
 
+type SetResult = (removal: Removal, result: Parameters<typeof itemResult>[4], status: ItemResult['status']) => void;
+
 /**
  * Takes shoppers off the list in activities of at most 500 contacts each, all submitted before they are waited for.
  * A shopper with a contact ID is removed by it without a look-up: the cost is the same in any account (Constant
@@ -35,8 +37,9 @@ export async function removeShoppersFromList(
 	clearFieldLabels: string[] = [],
 ): Promise<ItemResult[]> {
 	const results = new Map<number, ItemResult>();
-	const set = (removal: Removal, result: Omit<Parameters<typeof itemResult>[4], never>, status: ItemResult['status']) =>
+	const set: SetResult = (removal, result, status) => {
 		results.set(removal.index, itemResult(removal.index, removal.email, listId, status, result));
+	};
 	let lookup = new Map<string, Contact>();
 	try {
 		const byId = removals.filter((removal) => removal.contactId);
@@ -72,7 +75,7 @@ async function removeInActivities(
 	api: ConstantContactApi,
 	listId: string,
 	removing: Removing[],
-	set: (removal: Removal, result: Omit<Parameters<typeof itemResult>[4], never>, status: ItemResult['status']) => void,
+	set: SetResult,
 ): Promise<Array<Removing & { problem: string }>> {
 	const groups = chunk(removing, MAX_CONTACT_IDS_PER_ACTIVITY);
 	const queued: Activity[] = [];
