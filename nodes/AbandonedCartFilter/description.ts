@@ -2,6 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_FINAL_SKIP_REASONS } from './reasons';
 
+/**
+ * Field Names take field names, not values: dragging a field from the input panel inserts its name (n8n's
+ * requiresDataPath; "multiple" because commas separate alternatives).
+ */
+const FIELD_PATH: INodeProperties['typeOptions'] = { requiresDataPath: 'multiple' };
+
 const decideOnly = { show: { operation: ['decide'] } };
 const markOnly = { show: { operation: ['markSent'] } };
 
@@ -131,6 +137,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Cart ID',
 				name: 'cartId',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'id, cart_id',
 				description: 'The cart\'s ID. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -138,6 +145,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Completed At',
 				name: 'completedAt',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'completed_at',
 				description: 'When the cart became an order; a cart with a time here is never reminded. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -145,6 +153,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Created At',
 				name: 'createdAt',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'created_at',
 				description: 'When the cart was created; used when Updated At is empty. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -152,6 +161,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Email',
 				name: 'emailField',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'email',
 				description: 'The shopper\'s email address. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -159,6 +169,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Items',
 				name: 'items',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'items, item_count',
 				description: 'A list of line items or an item count. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -166,6 +177,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Last Reminded At',
 				name: 'lastRemindedAt',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'last_reminded_at',
 				description: 'With "My Data Source Tracks It": when the last reminder went out. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -173,6 +185,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Marketing Consent',
 				name: 'consent',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'marketing_consent',
 				description: 'Whether the shopper opted in to marketing (true, yes, subscribed, ...). Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -180,6 +193,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Order ID',
 				name: 'orderId',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'order_id',
 				description: 'An order created from the cart; a cart with an order is never reminded. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -187,6 +201,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Reminders Sent',
 				name: 'remindersSent',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'reminders_sent',
 				description: 'With "My Data Source Tracks It": how many reminders went out. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -194,6 +209,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Status',
 				name: 'status',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'status',
 				description: 'The cart\'s or order\'s status; see Purchased Statuses. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -201,6 +217,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Time Zone',
 				name: 'timeZone',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'timezone',
 				description: 'The shopper\'s time zone (IANA name like Europe/Berlin), for quiet hours. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -208,6 +225,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Total',
 				name: 'total',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'total',
 				description: 'The cart\'s value. Dot notation (customer.email); separate alternatives with commas.',
 			},
@@ -215,6 +233,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Updated At',
 				name: 'updatedAt',
 				type: 'string',
+				typeOptions: FIELD_PATH,
 				default: 'updated_at',
 				description: 'The shopper\'s last activity on the cart. Dot notation (customer.email); separate alternatives with commas.',
 			},

@@ -61,6 +61,61 @@ export const DEFAULT_FIELD_PATHS: FieldPaths = {
 	remindersSent: 'reminders_sent',
 };
 
+/** What the editor calls each path under Field Names. */
+const FIELD_NAMES_LABELS: Record<keyof FieldPaths, string> = {
+	cartId: 'Cart ID',
+	email: 'Email',
+	updatedAt: 'Updated At',
+	createdAt: 'Created At',
+	completedAt: 'Completed At',
+	orderId: 'Order ID',
+	status: 'Status',
+	total: 'Total',
+	items: 'Items',
+	consent: 'Marketing Consent',
+	timeZone: 'Time Zone',
+	lastRemindedAt: 'Last Reminded At',
+	remindersSent: 'Reminders Sent',
+};
+
+/** How many input items are searched for a value typed (or dragged as an expression) where a field name belongs. */
+const ITEMS_SEARCHED_FOR_VALUES = 20;
+
+/**
+ * A Field Names entry that holds one of the items' values instead of a field name: what dragging a field into it as
+ * an expression (`{{ $json.updated_at }}`, which evaluates to the value) produces. Returns the sentence for the
+ * user, or undefined when every given entry is a path or matches no value.
+ */
+export function valueInsteadOfPath(paths: CompiledPaths, given: Array<keyof FieldPaths>, items: unknown[]): string | undefined {
+	const sample = items.slice(0, ITEMS_SEARCHED_FOR_VALUES);
+	for (const key of given) {
+		const path = paths[key];
+		if (sample.some((item) => readPath(item, path) !== undefined)) continue;
+		for (const item of sample) {
+			const field = fieldHoldingValue(item, path.label);
+			if (field !== undefined) {
+				return `Field Names → ${FIELD_NAMES_LABELS[key]} holds "${path.label}", which is the value of the input field "${field}", not a field name. An expression such as {{ $json.${field} }} gives the value; write the field's name (${field}) instead, or drag the field from the input panel into the box without an expression.`;
+			}
+		}
+	}
+	return undefined;
+}
+
+/** The name (dot notation) of a field of `item`, up to two levels deep, whose value as text is `text`. */
+function fieldHoldingValue(item: unknown, text: string): string | undefined {
+	if (item === null || typeof item !== 'object' || text === '') return undefined;
+	for (const [name, value] of Object.entries(item)) {
+		if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+			for (const [inner, innerValue] of Object.entries(value)) {
+				if ((typeof innerValue === 'string' || typeof innerValue === 'number') && String(innerValue) === text) return `${name}.${inner}`;
+			}
+		} else if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && String(value) === text) {
+			return name;
+		}
+	}
+	return undefined;
+}
+
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface CompiledPath {

@@ -31,7 +31,7 @@ import {
 	type StaticData,
 } from './memory';
 import { normalizeEmail } from '../ConstantContact/email';
-import { compilePath, compilePaths, isCart, readCart, readPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
+import { compilePath, compilePaths, isCart, readCart, readPath, valueInsteadOfPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
 import { DEFAULT_FINAL_SKIP_REASONS, markSentence, type MarkReason } from './reasons';
 import { parseClock, parseDuration, parseTimestamp, resolveZone, MINUTE_MS } from './time';
 
@@ -68,7 +68,12 @@ function pathsParam(ctx: IExecuteFunctions): CompiledPaths {
 		const { emailField, ...given } = ctx.getNodeParameter('fields', 0, {}) as Partial<FieldPaths> & {
 			emailField?: string;
 		};
-		return compilePaths({ ...given, email: emailField });
+		const entered = { ...given, email: emailField };
+		const paths = compilePaths(entered);
+		const named = (Object.keys(entered) as Array<keyof FieldPaths>).filter((key) => typeof entered[key] === 'string' && entered[key]!.trim() !== '');
+		const problem = valueInsteadOfPath(paths, named, ctx.getInputData().map((item) => item.json));
+		if (problem) throw new Error(problem);
+		return paths;
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}

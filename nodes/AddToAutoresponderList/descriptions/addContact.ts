@@ -35,7 +35,8 @@ export const addContactProperties: INodeProperties[] = [
 		default: false,
 		displayOptions: show,
 		description:
-			'Whether this shopper explicitly agreed to marketing email, e.g. {{ $JSON.acceptsMarketing }}. true, "yes", "opted_in" and 1 count as consent; anything else does not.',
+			'Whether this shopper explicitly agreed to marketing email. true, "yes", "opted_in" and 1 count as consent; anything else does not.',
+		hint: 'Map it from your data, e.g. {{ $json.acceptsMarketing }}',
 	},
 	{
 		displayName: 'Consent Policy',
@@ -124,7 +125,7 @@ export const addContactProperties: INodeProperties[] = [
 						name: 'value',
 						type: 'string',
 						default: '',
-						placeholder: 'e.g. {{ $JSON.recoveryUrl }}',
+						placeholder: 'e.g. {{ $json.recoveryUrl }}',
 					},
 				],
 			},

@@ -46,7 +46,8 @@ export const emailField: INodeProperties = {
 	placeholder: 'name@email.com',
 	required: true,
 	default: '',
-	description: "The shopper's email address, e.g. {{ $JSON.email }}",
+	description: "The shopper's email address",
+	hint: 'Map it from your data, e.g. {{ $json.email }}',
 };
 
 export const bulkThresholdOption: INodeProperties = {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
+import { cartRow, HOUR, iso, NOW, NOW_MS } from './carts';
 import { decideCarts, decisionOf } from './fakeExecute';
 
 interface Corpus {
@@ -46,5 +47,25 @@ describe('The bad-cart corpus', () => {
 
 	it('never lets a cart\'s own keys reach the object prototype', () => {
 		expect(({} as IDataObject).email).toBeUndefined();
+	});
+});
+
+describe('a Field Names entry that holds a value instead of a field name', () => {
+	it('fails the configuration with a sentence that names the field and the fix', async () => {
+		// What dragging updated_at into the box as an expression ({{ $json.updated_at }}) produces: its value
+		const row = cartRow();
+		const run = decideCarts({ items: [row, cartRow()], parameters: { fields: { updatedAt: String(row.updated_at) }, options: { evaluateAt: NOW } } });
+		await expect(run).rejects.toThrow(
+			`Field Names → Updated At holds "${String(row.updated_at)}", which is the value of the input field "updated_at", not a field name.`,
+		);
+		await expect(run).rejects.toBeInstanceOf(NodeOperationError);
+	});
+
+	it('accepts a field name, also one that only some items have', async () => {
+		const routed = await decideCarts({
+			items: [cartRow({ last_seen: iso(NOW_MS - 2 * HOUR) }), cartRow()],
+			parameters: { fields: { updatedAt: 'last_seen, updated_at' }, options: { evaluateAt: NOW } },
+		});
+		expect(routed.send).toHaveLength(2);
 	});
 });
