@@ -416,6 +416,7 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 	for (const entry of entries) {
 		const email = normalizeEmail(entry.shopper.email);
 		const contact = changed.get(email) ?? lookedUp.get(email);
+		const refused = contact ? undefined : refusedAddress(entry.problem);
 		if (!contact && !entry.problem && entry.decision.action === 'import' && everyUnchangedIsOnList) {
 			// Not changed by the import, and not among the contacts it could not add: it was on the list with these values.
 			record(run, entry.shopper, 'already-on-list', { customFields: entry.written.byLabel, reason: 'already-on-list' });
@@ -425,8 +426,8 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 			record(run, entry.shopper, 'skipped', { reason: 'deleted', contactId: contact.contact_id });
 		} else if (contact && (contact.list_memberships ?? []).includes(run.settings.listId)) {
 			recordOnList(run, entry, contact, changed.has(email) ? statusOf(entry, contact, bulk) : unchangedStatus(entry));
-		} else if (!contact && refusedAddress(entry.problem)) {
-			const warning = refusedAddressWarning(entry.shopper, refusedAddress(entry.problem)!);
+		} else if (refused) {
+			const warning = refusedAddressWarning(entry.shopper, refused);
 			record(run, entry.shopper, 'skipped', { reason: REFUSED_ADDRESS_REASON, contactId: contactIdOf(entry), warning });
 		} else {
 			record(run, entry.shopper, 'failed', {

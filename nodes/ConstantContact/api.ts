@@ -292,7 +292,7 @@ export class ConstantContactApi {
 		});
 	}
 
-	/** The newest page of the account's activities of the last 10 days (one request, at most 500). */
+	/** The first page (at most 500) of the account's activities of the last 10 days; Constant Contact does not document their order. */
 	async recentActivities(): Promise<Activity[]> {
 		const page = await this.client.request<{ activities?: Activity[] }>({
 			method: 'GET',
