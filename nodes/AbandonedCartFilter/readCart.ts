@@ -1,6 +1,7 @@
 import type { Zone } from 'luxon';
 
 import { emailProblem, normalizeEmail } from '../ConstantContact/email';
+import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
 import type { ReasonCode, ReasonFacts } from './reasons';
 import { parseTimestamp, resolveZone } from './time';
 
@@ -116,31 +117,7 @@ function fieldHoldingValue(item: unknown, text: string): string | undefined {
 	return undefined;
 }
 
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
-
-export interface CompiledPath {
-	label: string;
-	alternatives: string[][];
-}
-
 export type CompiledPaths = Record<keyof FieldPaths, CompiledPath>;
-
-/** Throws (with a sentence) on a path no cart could have; the node turns it into a NodeOperationError. */
-export function compilePath(text: string, what: string): CompiledPath {
-	const alternatives = text
-		.split(',')
-		.map((p) => p.trim())
-		.filter((p) => p !== '')
-		.map((p) => p.split('.'));
-	for (const segments of alternatives) {
-		for (const segment of segments) {
-			if (segment === '' || FORBIDDEN_SEGMENTS.has(segment)) {
-				throw new Error(`The field path "${text}" for ${what} is not usable: "${segment}" is not a field name.`);
-			}
-		}
-	}
-	return { label: text.trim(), alternatives };
-}
 
 export function compilePaths(paths: Partial<FieldPaths>): CompiledPaths {
 	const compiled = {} as CompiledPaths;
@@ -152,24 +129,6 @@ export function compilePaths(paths: Partial<FieldPaths>): CompiledPaths {
 		);
 	}
 	return compiled;
-}
-
-const hasOwn = Object.prototype.hasOwnProperty;
-
-/** Reads own properties only, so `__proto__` or `constructor` in a row can never reach the prototype chain. */
-export function readPath(record: unknown, path: CompiledPath): unknown {
-	for (const segments of path.alternatives) {
-		let value: unknown = record;
-		for (const segment of segments) {
-			if (value === null || typeof value !== 'object' || !hasOwn.call(value, segment)) {
-				value = undefined;
-				break;
-			}
-			value = (value as Record<string, unknown>)[segment];
-		}
-		if (value !== undefined && value !== null) return value;
-	}
-	return undefined;
 }
 
 /** Text for a sentence: printable, short. */

@@ -31,7 +31,8 @@ import {
 	type StaticData,
 } from './memory';
 import { normalizeEmail } from '../ConstantContact/email';
-import { compilePath, compilePaths, isCart, readCart, readPath, valueInsteadOfPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
+import { compilePath, readPath } from '../shared/fieldPaths';
+import { compilePaths, isCart, readCart, valueInsteadOfPath, type Cart, type CompiledPaths, type FieldPaths } from './readCart';
 import { DEFAULT_FINAL_SKIP_REASONS, markSentence, type MarkReason } from './reasons';
 import { parseClock, parseDuration, parseTimestamp, resolveZone, MINUTE_MS } from './time';
 

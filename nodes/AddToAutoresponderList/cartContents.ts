@@ -4,15 +4,15 @@
  * and which reminder of the sequence this is. A fixed, small set of fields, because an account has at most 100.
  * Plain TypeScript: no n8n here.
  */
-import { compilePath, readPath, type CompiledPath } from '../AbandonedCartFilter/readCart';
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
+import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
+import { formatMoney } from '../shared/money';
 import type { CartValue } from './shopper';
 import { truncateText, valueToText } from './shopper';
 
 export const DEFAULT_ITEMS_SHOWN = 3;
 /** 5 items x 5 fields + summary, total and step: 28 of the account's 100 custom fields at most. */
 export const MAX_ITEMS_SHOWN = 5;
-export const DEFAULT_LOCALE = 'en-US';
 
 /** Paths inside each line item, with the filter's path rules: dots go deeper, commas list alternatives. */
 export interface LineItemKeys {
@@ -108,20 +108,6 @@ export function readLineItems(value: unknown, paths: LineItemPaths = DEFAULT_LIN
 			};
 		})
 		.filter((item) => item.name !== '');
-}
-
-/** The amount as the shopper reads money: `formatMoney(1234.5, 'EUR', 'de-DE')` is "1.234,50 €". */
-export function formatMoney(amount: number, currency: string, locale: string): string {
-	const code = currency.trim().toUpperCase();
-	if (!/^[A-Z]{3}$/.test(code)) throw new CartContentsError(`"${currency}" is not a currency code such as EUR or USD.`);
-	let format: Intl.NumberFormat;
-	try {
-		format = new Intl.NumberFormat(locale.trim() || DEFAULT_LOCALE, { style: 'currency', currency: code });
-	} catch {
-		// An unknown locale tag ("english") is a data problem of one shopper: their total is written in English.
-		format = new Intl.NumberFormat(DEFAULT_LOCALE, { style: 'currency', currency: code });
-	}
-	return format.format(amount);
 }
 
 /** Cuts at the last whole word that fits with the ellipsis; a single word too long is cut at a character. */

@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'crypto';
 
-import { MIN_SECRET_LENGTH } from '../VerifyShopWebhook/signature';
+import { MIN_SECRET_LENGTH } from '../shared/secrets';
 
 export const CART_TOKEN_VERSION = 'v1';
 export const DEFAULT_LINK_VALID_DAYS = 14;

@@ -6,11 +6,11 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
+import { MIN_SECRET_LENGTH } from '../shared/secrets';
+
 export const DEFAULT_TIMESTAMP_HEADER = 'x-shop-timestamp';
 export const DEFAULT_SIGNATURE_HEADER = 'x-shop-signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
-/** Shorter secrets can be guessed offline from one captured request; 32 random characters are out of reach. */
-export const MIN_SECRET_LENGTH = 32;
 
 export type RejectionReason = 'missing_timestamp' | 'invalid_timestamp' | 'stale_timestamp' | 'missing_signature' | 'bad_signature';
 

@@ -5,7 +5,6 @@ import {
 	CartContentsError,
 	compileLineItemPaths,
 	cutAtWord,
-	formatMoney,
 	itemsSummary,
 	readLineItems,
 	type LineItem,
@@ -54,26 +53,6 @@ describe('readLineItems', () => {
 
 	it('refuses a key no item could have', () => {
 		expect(() => compileLineItemPaths({ name: 'product..title' })).toThrow('is not usable');
-	});
-});
-
-describe('formatMoney', () => {
-	it.each([
-		[1234.5, 'EUR', 'de-DE', '1.234,50 €'],
-		[1234.5, 'usd', 'en-US', '$1,234.50'],
-		[1234.5, 'GBP', 'en-GB', '£1,234.50'],
-		[1234.5, 'JPY', 'ja-JP', '￥1,235'],
-	])('%d %s in %s is "%s"', (amount, currency, locale, expected) => {
-		expect(plain(formatMoney(amount, currency, locale))).toBe(expected);
-	});
-
-	it("writes an unknown locale's total in English, and an empty one too", () => {
-		expect(formatMoney(5, 'EUR', 'not a locale!')).toBe('€5.00');
-		expect(formatMoney(5, 'EUR', '')).toBe('€5.00');
-	});
-
-	it('refuses something that is not a currency code', () => {
-		expect(() => formatMoney(5, 'euro', 'de-DE')).toThrow('is not a currency code');
 	});
 });
 
