@@ -1,7 +1,8 @@
 /**
  * The cart's contents as Constant Contact custom fields, for the reminder email to show: the first few line items
- * (name, quantity, price, image, product link), a one-line summary, the total in the shopper's currency and locale,
- * and which reminder of the sequence this is. A fixed, small set of fields, because an account has at most 100.
+ * (name, quantity, price, image), a one-line summary, the total in the shopper's currency and locale, and which
+ * reminder of the sequence this is. A fixed, small set: an account has at most 100 custom fields, and an update
+ * (PUT) carries at most 25 values per contact and erases any it leaves out, so all of a contact's values must fit.
  * Plain TypeScript: no n8n here.
  */
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
@@ -11,8 +12,11 @@ import type { CartValue } from './shopper';
 import { truncateText, valueToText } from './shopper';
 
 export const DEFAULT_ITEMS_SHOWN = 3;
-/** 5 items x 5 fields + summary, total and step: 28 of the account's 100 custom fields at most. */
-export const MAX_ITEMS_SHOWN = 5;
+/**
+ * 3 items x 4 fields + summary, total and step: 15 values, which leaves room within the 25 a contact update carries
+ * for the recovery link, a coupon, the re-entry time and a few fields of the shop's own.
+ */
+export const MAX_ITEMS_SHOWN = 3;
 
 /** Paths inside each line item, with the filter's path rules: dots go deeper, commas list alternatives. */
 export interface LineItemKeys {
@@ -20,7 +24,6 @@ export interface LineItemKeys {
 	quantity: string;
 	price: string;
 	imageUrl: string;
-	productUrl: string;
 }
 
 export const DEFAULT_LINE_ITEM_KEYS: LineItemKeys = {
@@ -28,7 +31,6 @@ export const DEFAULT_LINE_ITEM_KEYS: LineItemKeys = {
 	quantity: 'quantity, qty',
 	price: 'price, unit_price',
 	imageUrl: 'image_url, image',
-	productUrl: 'product_url, url',
 };
 
 export interface LineItem {
@@ -37,14 +39,13 @@ export interface LineItem {
 	/** Unit price in the cart's currency, or null when the item has none. */
 	price: number | null;
 	imageUrl: string;
-	productUrl: string;
 }
 
 /** Field labels, by the slot (1-based) they hold; `itemFieldLabels(1)` are the first item's. */
 export const ITEMS_SUMMARY_FIELD = 'ac_items_summary';
 export const CART_TOTAL_FIELD = 'ac_cart_total';
 export const STEP_FIELD = 'ac_step';
-const ITEM_FIELD_SUFFIXES = ['name', 'qty', 'price', 'image', 'url'] as const;
+const ITEM_FIELD_SUFFIXES = ['name', 'qty', 'price', 'image'] as const;
 
 export function itemFieldLabels(slot: number): string[] {
 	return ITEM_FIELD_SUFFIXES.map((suffix) => `ac_item${slot}_${suffix}`);
@@ -104,7 +105,6 @@ export function readLineItems(value: unknown, paths: LineItemPaths = DEFAULT_LIN
 				quantity: quantity !== null && Number.isInteger(quantity) && quantity > 0 ? quantity : 1,
 				price: readNumber(readPath(entry, paths.price)),
 				imageUrl: text('imageUrl'),
-				productUrl: text('productUrl'),
 			};
 		})
 		.filter((item) => item.name !== '');
@@ -165,13 +165,12 @@ export function cartContentValues({ items, itemsShown, total, currency, locale, 
 	const money = (amount: number | null) => (amount === null ? '' : formatMoney(amount, currency, locale));
 	for (let slot = 1; slot <= shown; slot++) {
 		const item = items[slot - 1];
-		const [name, qty, price, image, url] = itemFieldLabels(slot);
+		const [name, qty, price, image] = itemFieldLabels(slot);
 		values.push(
 			{ label: name, value: item ? cutAtWord(item.name, MAX_CUSTOM_FIELD_VALUE_LENGTH) : '' },
 			{ label: qty, value: item ? String(item.quantity) : '' },
 			{ label: price, value: item ? money(item.price) : '' },
 			{ label: image, value: item?.imageUrl ?? '' },
-			{ label: url, value: item?.productUrl ?? '' },
 		);
 	}
 	values.push(

@@ -10,7 +10,7 @@ import {
 	type LineItem,
 } from '../../../nodes/AddToAutoresponderList/cartContents';
 
-const item = (name: string, quantity = 1, price: number | null = 10): LineItem => ({ name, quantity, price, imageUrl: '', productUrl: '' });
+const item = (name: string, quantity = 1, price: number | null = 10): LineItem => ({ name, quantity, price, imageUrl: '' });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Intl separates amount and symbol with a no-break space; the tests read it as a space. */
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
@@ -23,8 +23,8 @@ describe('readLineItems', () => {
 
 	it('reads the usual keys and their alternatives, from a list or from its JSON text', () => {
 		const expected = [
-			{ name: 'Blue Mug', quantity: 2, price: 12.5, imageUrl: 'https://cdn.example.com/mug.jpg', productUrl: 'https://shop.example.com/p/mug' },
-			{ name: 'Tea Towel', quantity: 1, price: 7, imageUrl: 'https://cdn.example.com/towel.jpg', productUrl: '' },
+			{ name: 'Blue Mug', quantity: 2, price: 12.5, imageUrl: 'https://cdn.example.com/mug.jpg' },
+			{ name: 'Tea Towel', quantity: 1, price: 7, imageUrl: 'https://cdn.example.com/towel.jpg' },
 		];
 		expect(readLineItems(shopItems)).toEqual(expected);
 		expect(readLineItems(JSON.stringify(shopItems))).toEqual(expected);
@@ -33,7 +33,7 @@ describe('readLineItems', () => {
 	it('follows configured keys with dots into nested objects', () => {
 		const paths = compileLineItemPaths({ name: 'product.title', price: 'amount.value', imageUrl: 'product.images.0' });
 		expect(readLineItems([{ product: { title: 'Scarf', images: ['https://cdn.example.com/s.jpg'] }, amount: { value: 30 } }], paths)).toEqual([
-			{ name: 'Scarf', quantity: 1, price: 30, imageUrl: 'https://cdn.example.com/s.jpg', productUrl: '' },
+			{ name: 'Scarf', quantity: 1, price: 30, imageUrl: 'https://cdn.example.com/s.jpg' },
 		]);
 	});
 
@@ -96,13 +96,12 @@ describe('cartContentValues', () => {
 		Object.fromEntries(cartContentValues({ items, itemsShown, total: 32, currency: 'EUR', locale: 'de-DE', step: 2 }).map((v) => [v.label, plain(v.value)]));
 
 	it('writes each shown item, the summary, the total in the shopper\'s money and the step', () => {
-		const written = values([{ name: 'Blue Mug', quantity: 2, price: 12.5, imageUrl: 'https://cdn.example.com/mug.jpg', productUrl: 'https://shop.example.com/p/mug' }, item('Tea Towel', 1, 7)]);
+		const written = values([{ name: 'Blue Mug', quantity: 2, price: 12.5, imageUrl: 'https://cdn.example.com/mug.jpg' }, item('Tea Towel', 1, 7)]);
 		expect(written).toMatchObject({
 			ac_item1_name: 'Blue Mug',
 			ac_item1_qty: '2',
 			ac_item1_price: '12,50 €',
 			ac_item1_image: 'https://cdn.example.com/mug.jpg',
-			ac_item1_url: 'https://shop.example.com/p/mug',
 			ac_item2_name: 'Tea Towel',
 			ac_item2_price: '7,00 €',
 			ac_items_summary: '2 × Blue Mug and Tea Towel',
@@ -113,15 +112,15 @@ describe('cartContentValues', () => {
 
 	it('empties the slots a shorter cart does not fill, so the previous cart\'s items never show', () => {
 		const written = values([item('Tea Towel')]);
-		for (const label of ['ac_item2_name', 'ac_item2_qty', 'ac_item2_price', 'ac_item2_image', 'ac_item2_url', 'ac_item3_name', 'ac_item3_url']) {
+		for (const label of ['ac_item2_name', 'ac_item2_qty', 'ac_item2_price', 'ac_item2_image', 'ac_item3_name', 'ac_item3_image']) {
 			expect(written[label]).toBe('');
 		}
 		expect(Object.keys(written).sort()).toEqual(cartContentFieldLabels(3).sort());
 	});
 
-	it('keeps within the field budget: at most 5 items, 28 fields', () => {
-		expect(cartContentFieldLabels(3)).toHaveLength(18);
-		expect(cartContentValues({ items: [], itemsShown: 50, total: null, currency: 'USD', locale: 'en-US', step: 1 })).toHaveLength(28);
+	it('keeps within the field budget: at most 3 items, 15 fields', () => {
+		expect(cartContentFieldLabels(3)).toHaveLength(15);
+		expect(cartContentValues({ items: [], itemsShown: 50, total: null, currency: 'USD', locale: 'en-US', step: 1 })).toHaveLength(15);
 		expect(values([], 0)).toEqual({ ac_items_summary: '', ac_cart_total: '32,00 €', ac_step: '2' });
 	});
 
