@@ -1,4 +1,6 @@
 /** The node inside a workflow run by n8n's own engine and OAuth2 code (test/harness), against the stand-in. */
+import { NodeApiError } from 'n8n-workflow';
+
 import { createCredentialStore, createStandInCredential, runWorkflow, searchList, type WorkflowJson } from '../../harness';
 import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
 import addAbandonedCarts from './workflows/add-abandoned-carts.json';
@@ -108,6 +110,16 @@ describe('Add to Autoresponder List in a workflow', () => {
 		expect(run.run.data.resultData.error).toMatchObject({ name: 'NodeOperationError', context: { itemIndex: 1 } });
 		expect(run.error?.message).toMatch(/^No list name is entered/);
 		expect(fakeCc.control.findContactByEmail('shopper8@example.com')).toBeUndefined();
+	});
+
+	it('shows the editor a NodeApiError when Constant Contact refuses the list search', async () => {
+		fakeCc.control.injectFaults([{ kind: 'status', status: 403, count: 5, match: { path: '/v3/contact_lists' } }]);
+		const error = await searchList(ADD_NODE, 'searchLists', { credentials: { [CREDENTIAL]: createStandInCredential(fakeCc) } }).catch(
+			(thrown: unknown) => thrown,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect((error as NodeApiError).message).toMatch(/^Could not read the contact lists: the connected Constant Contact user or app is not allowed/);
+		expect((error as NodeApiError).httpCode).toBe('403');
 	});
 
 	it('offers the lists to the editor through listSearch with the stored credential', async () => {
