@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { toNodeError } from '../ConstantContact/transport';
 import { addContactProperties } from './descriptions/addContact';
 import { removeContactProperties } from './descriptions/removeContact';
 import { searchLists } from './listSearch';
@@ -58,6 +59,11 @@ export class AddToAutoresponderList implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
-		return [operation === 'removeContact' ? await removeContact.call(this) : await addContact.call(this)];
+		try {
+			return [operation === 'removeContact' ? await removeContact.call(this) : await addContact.call(this)];
+		} catch (error) {
+			// Item failures are n8n errors already; this catches what fails before any item (an API base URL that is no URL).
+			throw toNodeError(this.getNode(), error as Error);
+		}
 	}
 }

@@ -3,6 +3,7 @@ import type { ConstantContactApi } from '../ConstantContact/api';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
 import { MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '../ConstantContact/limits';
 import type { CustomField } from '../ConstantContact/types';
+import { InvalidParameterError } from './results';
 
 export interface ResolvedFields {
 	byLabel: Map<string, CustomField>;
@@ -39,9 +40,8 @@ export async function resolveCustomFields(
 		if (!createMissing) {
 			resolved.problems.set(
 				label,
-				new ConstantContactError(
-					`Constant Contact has no custom field "${label}". Create it in Constant Contact, fix the label, or turn on "Create Missing Custom Fields".`,
-					'api',
+				new InvalidParameterError(
+					`Constant Contact has no custom field "${label}". Create it in Constant Contact, fix the label in "Cart Details (Custom Fields)", or turn on "Create Missing Custom Fields".`,
 				),
 			);
 			continue;

@@ -1,8 +1,9 @@
 /** The list the user picked: by ID (checked once per run), from the list, or by name (created when asked). */
 import type { ConstantContactApi } from '../ConstantContact/api';
-import { attempt, ConstantContactError } from '../ConstantContact/errors';
+import { attempt } from '../ConstantContact/errors';
 import { MAX_LIST_NAME_LENGTH, UUID_PATTERN } from '../ConstantContact/limits';
 import type { ContactList } from '../ConstantContact/types';
+import { InvalidParameterError } from './results';
 
 export const LIST_ID_PATTERN = UUID_PATTERN;
 
@@ -11,24 +12,39 @@ export interface ListReference {
 	value: string;
 }
 
+/** Throws InvalidParameterError for a reference no list can have (none, a malformed ID, a name too long): no request. */
+export function checkListReference(reference: ListReference): ListReference {
+	const value = reference.value.trim();
+	if (reference.mode === 'name') {
+		if (value === '') throw new InvalidParameterError('No list name is entered. Type the autoresponder list\'s name in "List".');
+		if (value.length > MAX_LIST_NAME_LENGTH) {
+			throw new InvalidParameterError(
+				`The list name in "List" has ${value.length} characters; a Constant Contact list name has at most ${MAX_LIST_NAME_LENGTH}. Shorten it.`,
+			);
+		}
+	} else if (value === '') {
+		throw new InvalidParameterError('No list is selected. Pick the autoresponder list in "List".');
+	} else if (!new RegExp(LIST_ID_PATTERN).test(value)) {
+		throw new InvalidParameterError(
+			`"${value}" in "List" is not a Constant Contact list ID (a UUID such as 3f1c2a9e-5b7d-11ee-8c99-0242ac120002). Choose it with "From List", or enter its name with "By Name".`,
+		);
+	}
+	return { mode: reference.mode, value };
+}
+
 export async function resolveList(
 	api: ConstantContactApi,
 	reference: ListReference,
 	createIfMissing: boolean,
 ): Promise<ContactList> {
-	const value = reference.value.trim();
-	if (value === '') throw new ConstantContactError('No list is selected. Pick the autoresponder list in "List".', 'api');
-	if (reference.mode === 'name') {
+	const { mode, value } = checkListReference(reference);
+	if (mode === 'name') {
 		const found = await api.findListByName(value);
 		if (found) return found;
 		if (!createIfMissing) {
-			throw new ConstantContactError(
+			throw new InvalidParameterError(
 				`Constant Contact has no list named "${value}". Create it, fix the name, or turn on "Create List If Missing".`,
-				'api',
 			);
-		}
-		if (value.length > MAX_LIST_NAME_LENGTH) {
-			throw new ConstantContactError(`A list name can have at most ${MAX_LIST_NAME_LENGTH} characters.`, 'api');
 		}
 		const created = await attempt(
 			api.createList(value, 'Shoppers who abandoned a cart; its list-join automation sends the reminder.'),
@@ -39,16 +55,11 @@ export async function resolveList(
 		if (existing) return existing;
 		throw created.error;
 	}
-	if (!new RegExp(LIST_ID_PATTERN).test(value)) {
-		throw new ConstantContactError(`"${value}" is not a Constant Contact list ID (a UUID such as 3f1c…-…).`, 'api');
-	}
 	const list = await attempt(api.getList(value));
 	if (list.ok) return list.value;
 	if (list.error.status === 404) {
-		throw new ConstantContactError(
-			`Constant Contact has no list with ID ${value}; it may have been deleted. Pick the list again.`,
-			'api',
-			404,
+		throw new InvalidParameterError(
+			`Constant Contact has no list with ID ${value}; it may have been deleted. Pick the list again in "List".`,
 		);
 	}
 	throw list.error;

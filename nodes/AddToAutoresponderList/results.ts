@@ -60,3 +60,16 @@ export function failureReason(error: Error): string {
 	if (kind) return `constant-contact-${kind}`;
 	return 'error';
 }
+
+/** The reason of an item failed by the node's own settings (no list picked, a malformed list ID), not by Constant Contact. */
+export const INVALID_PARAMETER_REASON = 'invalid-parameter';
+
+/** A mistake in the node's parameters: the sentence names the parameter and the fix; n8n shows it as a NodeOperationError. */
+export class InvalidParameterError extends Error {
+	readonly reason = INVALID_PARAMETER_REASON;
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'InvalidParameterError';
+	}
+}

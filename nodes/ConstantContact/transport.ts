@@ -1,9 +1,17 @@
 /** The n8n `send`: every request through httpRequestWithAuthentication, which refreshes the token on 401. */
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { ConstantContactApi } from './api';
 import { ConstantContactClient, type ConstantContactClientOptions, type Send, type TransportOutcome } from './client';
+import { ConstantContactError } from './errors';
 
 export const CONSTANT_CONTACT_CREDENTIAL = 'constantContactOAuth2Api';
 const DEFAULT_API_BASE_URL = 'https://api.cc.email/v3';
@@ -130,4 +138,25 @@ export async function constantContactApi(
 		sleep: pause,
 	});
 	return new ConstantContactApi(client, pause, options.now);
+}
+
+/**
+ * The error n8n shows (in the run, or in the editor's list picker): Constant Contact's answer or a failed connection
+ * as a NodeApiError, anything else (a mistake in the node's parameters, a credential setting) as a NodeOperationError.
+ */
+export function toNodeError(node: INode, error: Error, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof ConstantContactError && (error.status !== undefined || error.kind === 'network')) {
+		const response: JsonObject = { message: error.message, errorKeys: error.errorKeys, details: error.details };
+		const apiError = new NodeApiError(node, response, {
+			message: error.message,
+			description: error.details.length ? `Constant Contact said: ${error.details.join('; ')}` : undefined,
+			httpCode: error.status !== undefined ? String(error.status) : undefined,
+			itemIndex,
+		});
+		// n8n swaps a message naming a network code (ECONNRESET) for a generic one; ours also says what failed and how often.
+		apiError.message = error.message;
+		return apiError;
+	}
+	return new NodeOperationError(node, error, { itemIndex });
 }

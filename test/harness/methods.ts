@@ -20,6 +20,8 @@ export interface NodeMethodOptions {
 	parameters?: INodeParameters;
 	/** Node type version; default the newest. */
 	typeVersion?: number;
+	/** Call this node type's method instead of the one loaded from the sources, e.g. the built one from dist/. */
+	nodeType?: INodeType;
 }
 
 /**
@@ -45,7 +47,10 @@ function methodContext(nodeTypeName: string, options: NodeMethodOptions, paramet
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const additionalData = buildAdditionalData(toCredentialStore(options.credentials));
 	additionalData.currentNodeParameters = node.parameters;
-	return { context: new LoadOptionsContext(workflow, node, additionalData, parameterPath), nodeType };
+	return {
+		context: new LoadOptionsContext(workflow, node, additionalData, parameterPath),
+		nodeType: options.nodeType ?? nodeType,
+	};
 }
 
 function method<K extends 'listSearch' | 'loadOptions'>(nodeType: INodeType, kind: K, name: string) {

@@ -6,7 +6,7 @@ import { constantContactApi } from '../../ConstantContact/transport';
 import { addShoppersToList } from '../addToList';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
 import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';
-import { resolveList, type ListReference } from '../lists';
+import { checkListReference, resolveList, type ListReference } from '../lists';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
 import { itemResult, type ItemResult } from '../results';
 import { readShopper, ShopperInputError, type LongValuePolicy, type Shopper } from '../shopper';
@@ -25,10 +25,11 @@ interface AddOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The item's list setting, checked before any request (a missing or malformed one fails the item with invalid-parameter). */
 export function readListReference(context: IExecuteFunctions, itemIndex: number): ListReference {
 	const locator = context.getNodeParameter('list', itemIndex) as INodeParameterResourceLocator | string;
-	if (typeof locator === 'string') return { mode: 'id', value: locator };
-	return { mode: locator.mode, value: String(locator.value ?? '') };
+	if (typeof locator === 'string') return checkListReference({ mode: 'id', value: locator });
+	return checkListReference({ mode: locator.mode, value: String(locator.value ?? '') });
 }
 
 /** Items grouped by the list they go to (an expression may pick a different list per item). */

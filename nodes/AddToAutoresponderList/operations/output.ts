@@ -1,22 +1,8 @@
 /** Results -> n8n items: one per input item with pairedItem; failures as error items or thrown with itemIndex. */
-import type { IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ConstantContactError } from '../../ConstantContact/errors';
+import { toNodeError } from '../../ConstantContact/transport';
 import { failureReason, type ItemResult } from '../results';
-
-function toNodeError(context: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof ConstantContactError && (error.status !== undefined || error.kind === 'network')) {
-		const response: JsonObject = { message: error.message, errorKeys: error.errorKeys, details: error.details };
-		return new NodeApiError(context.getNode(), response, {
-			message: error.message,
-			description: error.details.length ? `Constant Contact said: ${error.details.join('; ')}` : undefined,
-			httpCode: error.status !== undefined ? String(error.status) : undefined,
-			itemIndex,
-		});
-	}
-	return new NodeOperationError(context.getNode(), error.message, { itemIndex });
-}
 
 export function toOutput(
 	context: IExecuteFunctions,
@@ -43,7 +29,7 @@ export function toOutput(
 			warning: result.warning,
 		};
 		if (result.status !== 'failed') return { json, pairedItem: { item: itemIndex } };
-		const error = toNodeError(context, result.error ?? new Error('The item failed for an unknown reason.'), itemIndex);
+		const error = toNodeError(context.getNode(), result.error ?? new Error('The item failed for an unknown reason.'), itemIndex);
 		if (!continueOnFail) throw error;
 		if (toErrorOutput) {
 			const { email, contactId, listId, status, reason, customFields, truncated, cartFieldsNotWritten, warning } = json;

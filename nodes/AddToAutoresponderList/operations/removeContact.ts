@@ -41,6 +41,8 @@ export async function removeContact(this: IExecuteFunctions): Promise<INodeExecu
 		}
 	}
 
+	// As in Add: an item that cannot even be read ends the run here, before anything changes in Constant Contact.
+	if (!this.continueOnFail() && results.some((result) => result?.status === 'failed')) groups.clear();
 	if (groups.size > 0) {
 		const api = await constantContactApi(this, { timeoutMs: (options.requestTimeout ?? 30) * 1000 });
 		for (const { reference, members } of groups.values()) {

@@ -151,14 +151,6 @@ describe('Add Contact to List', () => {
 		expect(run.json[1]).toMatchObject({ status: 'created' });
 	});
 
-	it('reports a custom field that does not exist instead of creating it unasked', async () => {
-		const parameters = addParameters(listId, { cartFields: { field: [{ label: 'ac_recovery_url', value: 'https://shop.test/r/1' }] } });
-		const run = await runNode(fakeCc, parameters, [cart(15)], { continueOnFail: true });
-		expect(run.json[0]).toMatchObject({ status: 'failed' });
-		expect(String(run.json[0].error)).toMatch(/no custom field "ac_recovery_url".*Create Missing Custom Fields/);
-		expect(fakeCc.control.snapshot().customFields.map((field) => field.label)).not.toContain('ac_recovery_url');
-	});
-
 	it('reports malformed emails per item and carries on with the others', async () => {
 		const run = await runNode(fakeCc, addParameters(listId), [cart(16, { email: 'not an email' }), cart(17), cart(18, { email: '' })]);
 		expect(run.json.map((json) => [json.status, json.reason])).toEqual([
@@ -177,12 +169,5 @@ describe('Add Contact to List', () => {
 		const created = fakeCc.control.snapshot().lists.find((list) => list.name === 'Cart reminders 2');
 		expect(created).toBeDefined();
 		expect(run.json[0]).toMatchObject({ status: 'created', listId: created!.list_id });
-	});
-
-	it('fails every item with a clear sentence when the list ID does not exist', async () => {
-		const parameters = addParameters(listId, { list: { __rl: true, mode: 'id', value: '00000000-0000-4000-8000-000000000000' } });
-		const run = await runNode(fakeCc, parameters, [cart(20), cart(21)], { continueOnFail: true });
-		expect(run.json.map((json) => json.status)).toEqual(['failed', 'failed']);
-		expect(String(run.json[0].error)).toMatch(/no list with ID 00000000-0000-4000-8000-000000000000/);
 	});
 });
