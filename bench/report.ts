@@ -1,10 +1,9 @@
 /** The bench's table (printed and written to RESULTS.md), results.json, and the targets of issue 8. */
 import type { ContactCost, ExistingAccount, IdleRunCost, RemovalCost, UnsubscribedRunsCost } from './parts/constantContact';
-import type { SharedRateLimitCheck } from './parts/tableMemory';
 import type { FilterThroughput } from './parts/filterThroughput';
 import type { TemplateRun } from './parts/postgresTemplate';
 import type { ReminderMemory } from './parts/reminderMemory';
-import type { QueueModeCheck, TableMemory } from './parts/tableMemory';
+import type { QueueModeCheck, SharedRateLimitCheck, TableMemory } from './parts/tableMemory';
 import { count, mib, seconds } from './stats';
 
 export interface Machine {

@@ -32,6 +32,7 @@ count_jest() {
 count_stage() { if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi; }
 
 stage "lint" npm run lint; count_stage $?
+stage "workflow files lint (actionlint)" npm run lint:workflows; count_stage $?
 stage "build" npm run build; count_stage $?
 stage "typecheck" npm run typecheck; count_stage $?
 rm -f .cache/jest-results.json

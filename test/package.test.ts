@@ -67,5 +67,7 @@ describe('the published package', () => {
 		const files: string[] = packed.files.map((entry: { path: string }) => entry.path);
 		expect(files.filter((file) => !file.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
 		expect(files.some((file) => file.includes('.test.') || file.startsWith('dist/test'))).toBe(false);
+		// n8n-node build copies every png/svg of the repository (the README's screenshots too); only these folders ship.
+		expect(files.filter((file) => !/^dist\/(nodes|credentials|icons)\//.test(file) && file.startsWith('dist/'))).toEqual([]);
 	});
 });

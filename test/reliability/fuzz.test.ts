@@ -5,8 +5,7 @@
  */
 import fc from 'fast-check';
 
-import type { Fault } from '../fake-constant-contact';
-import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
+import { startFakeConstantContact, type Fault, type FakeConstantContact } from '../fake-constant-contact';
 import { syncTable, TableRecorder } from './report';
 import { observe, type Shop } from './shop';
 
