@@ -6,7 +6,7 @@
  * answers and failed connections), never as a raw error.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -15,7 +15,7 @@ import { startFakeConstantContact, type FakeConstantContact, type Fault } from '
 import { createStandInCredential, PACKAGE_NAME, searchList } from '../harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const manifest = require(path.join(ROOT, 'package.json')) as { n8n: { nodes: string[]; credentials: string[] } };
+const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
 
 function files(dir: string, extension: string): string[] {
 	if (!existsSync(dir)) return [];
@@ -54,6 +54,8 @@ interface Built {
 }
 
 function load(dir: string, entry: string): object {
+	// The built JavaScript, loaded as n8n loads it.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const exported = require(path.join(dir, entry)) as Record<string, new () => object>;
 	const className = path.basename(entry).split('.')[0];
 	if (typeof exported[className] !== 'function') throw new Error(`${entry} does not export the class ${className}`);
