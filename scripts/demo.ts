@@ -62,7 +62,6 @@ async function main(): Promise<number> {
 	const { provisionN8n } = await import('../test/e2e/provision');
 	const { buildAndPack } = await import('../test/e2e/pack');
 	const { ScenarioContext } = await import('../test/e2e/scenario');
-	const { authorizationCodeDance, credentialEntry } = await import('../test/e2e/oauth');
 	const { OWNER } = await import('../test/e2e/rest');
 	const { template } = await import('../test/e2e/workflows');
 	const webhook = await import('../test/e2e/scenarios/cart-events-webhook');
@@ -95,20 +94,7 @@ async function main(): Promise<number> {
 			return code;
 		}
 
-		const standIn = await context.standIn();
-		const account = webhook.seedDemoAccount(standIn);
-		const tokens = await authorizationCodeDance(standIn, `${n8n.baseUrl}/rest/oauth2-credential/callback`);
-		const credential = credentialEntry(standIn, tokens, 'demoConstantContact', 'Constant Contact (demo stand-in)');
-		await n8n.importCredentials([credential]);
-		say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance`);
-
-		say('starting n8n: owner account, Data table "abandoned_carts", the "Cart events by webhook" template (active)');
-		const shop = await webhook.startCartEventsShop(n8n, { id: credential.id, name: credential.name }, SCHEDULE_SECONDS, { workflowId: 'demoCartEvents01' });
-		const carts = webhook.demoCarts();
-		say(`sending ${carts.length} cart events to ${url}/webhook/${webhook.WEBHOOK_PATH}`);
-		const sent = await webhook.sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
-		say(`waiting for the scheduled reminder run (every ${SCHEDULE_SECONDS} s in the demo; the template ships with 15 minutes)`);
-		const run = await webhook.scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 90) * 1000);
+		const { standIn, account, shop, carts, run } = await webhook.demoMorning(context, n8n, { scheduleSeconds: SCHEDULE_SECONDS, workflowId: 'demoCartEvents01', say });
 		const outcomes = webhook.outcomes(carts, await webhook.dataTableRows(shop), standIn, account);
 
 		console.log(`\nScheduled run ${run.id}: ${run.status}\n`);

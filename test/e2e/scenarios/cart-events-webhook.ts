@@ -7,9 +7,10 @@
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
+import { authorizationCodeDance, credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
-import { expect, type Scenario } from '../scenario';
+import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { newShopSecret, postSigned, type ShopSecret } from '../signing';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
 import { connectedN8n } from './credential';
@@ -198,6 +199,43 @@ export async function expectRunSucceeded(shop: CartEventsShop, run: { id: string
 export async function takeOrder(shop: CartEventsShop, order: Record<string, unknown>): Promise<{ answer: { status: number; body: any }; answeredAt: Date }> {
 	const answer = await postSigned(shop.rest.baseUrl, WEBHOOK_PATH, { event: 'order_placed', ...order }, shop.secret);
 	return { answer, answeredAt: new Date() };
+}
+
+export interface DemoMorning {
+	standIn: FakeConstantContact;
+	account: DemoAccount;
+	shop: CartEventsShop;
+	carts: DemoCart[];
+	/** The first scheduled run after the carts arrived: the one that decided them. */
+	run: { id: string; status: string; startedAt: string };
+}
+
+/**
+ * The demo's morning on a prepared n8n, for `npm run demo` and the README's pictures (scripts/screenshot.ts): the
+ * stand-in with the demo account, a credential connected by the OAuth dance, the template active with its schedule
+ * every `scheduleSeconds`, the demo carts sent, and the scheduled run that decided them finished.
+ */
+export async function demoMorning(
+	context: ScenarioContext,
+	n8n: N8nInstance,
+	options: { scheduleSeconds: number; workflowId: string; say?: (message: string) => void },
+): Promise<DemoMorning> {
+	const say = options.say ?? (() => undefined);
+	const standIn = await context.standIn();
+	const account = seedDemoAccount(standIn);
+	const tokens = await authorizationCodeDance(standIn, `${n8n.baseUrl}/rest/oauth2-credential/callback`);
+	const credential = credentialEntry(standIn, tokens, 'demoConstantContact', 'Constant Contact (demo stand-in)');
+	await n8n.importCredentials([credential]);
+	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance`);
+
+	say('starting n8n: owner account, Data table "abandoned_carts", the "Cart events by webhook" template (active)');
+	const shop = await startCartEventsShop(n8n, { id: credential.id, name: credential.name }, options.scheduleSeconds, { workflowId: options.workflowId });
+	const carts = demoCarts();
+	say(`sending ${carts.length} cart events to ${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`);
+	const sent = await sendCartEvents(shop, carts.map((c) => c.event), options.scheduleSeconds);
+	say(`waiting for the scheduled reminder run (every ${options.scheduleSeconds} s in the demo; the template ships with 15 minutes)`);
+	const run = await scheduledRunAfter(shop, sent, (options.scheduleSeconds + 90) * 1000);
+	return { standIn, account, shop, carts, run };
 }
 
 export interface CartOutcome {
