@@ -56,9 +56,9 @@ describe("what npm is doing, read from its output", () => {
 		expect(new CommandOutputTail('npm').describe()).toBe('npm: no output yet');
 	});
 
-	it('shows a build line without counting it as a fetch', () => {
+	it('shows a build line without counting it as a fetch, and passes over a compiler warning\'s underline', () => {
 		const tail = new CommandOutputTail('npm', () => 0);
-		tail.take('  CXX(target) Release/obj.target/node_sqlite3/src/database.o\n');
+		tail.take('  CXX(target) Release/obj.target/node_sqlite3/src/database.o\n      |        ^~~~~~~\n');
 		expect(tail.describe()).toBe('npm: last line 0 s ago: CXX(target) Release/obj.target/node_sqlite3/src/database.o');
 	});
 

@@ -77,9 +77,10 @@ export class CommandOutputTail {
 
 /**
  * A line of npm or node-gyp output as a progress line shows it: without npm's prefix, the registry's address and
- * URL escapes, at most 120 characters; '' for a blank line.
+ * URL escapes, at most 120 characters; '' for a line without a word (blank, or a compiler's `| ^~~~` underline).
  */
 export function readableOutputLine(line: string): string {
+	if (!/[a-z]{2}/i.test(line)) return '';
 	const readable = line
 		.trim()
 		.replace(/^npm (http (fetch|cache) )?/, '')
