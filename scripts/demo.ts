@@ -20,13 +20,21 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
+import { withProgress } from '../test/e2e/progress';
+
 const ROOT = resolve(__dirname, '..');
 const DEMO_VERSION = '2.41.1';
-const SCHEDULE_SECONDS = 20;
+const SCHEDULE_SECONDS = 30;
 const started = Date.now();
 
 function say(message: string): void {
 	console.log(`[demo ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
+}
+
+/** Says what the demo waits for, then again with the time so far every few seconds until it is there. */
+function waitFor<T>(what: string, expected: string, work: () => Promise<T>): Promise<T> {
+	say(`${what} (${expected})`);
+	return withProgress({ what, expected, say }, work);
 }
 
 /** A fresh clone may lack dependencies; everything below them is imported only after this. */
@@ -59,7 +67,7 @@ function table(rows: Array<Record<string, string | number>>): string {
 async function main(): Promise<number> {
 	const once = process.argv.includes('--once');
 	ensureDependencies();
-	const { provisionN8n } = await import('../test/e2e/provision');
+	const { CACHE_DIR, provisionN8n } = await import('../test/e2e/provision');
 	const { buildAndPack } = await import('../test/e2e/pack');
 	const { ScenarioContext } = await import('../test/e2e/scenario');
 	const { OWNER } = await import('../test/e2e/rest');
@@ -67,7 +75,7 @@ async function main(): Promise<number> {
 	const webhook = await import('../test/e2e/scenarios/cart-events-webhook');
 	const { listMemberships } = await import('../test/e2e/carts');
 
-	say(`provisioning n8n ${DEMO_VERSION} (first time: several minutes; cached in .cache/ after that)`);
+	say(`provisioning n8n ${DEMO_VERSION} (first time: several minutes, with progress every few seconds; cached in ${CACHE_DIR} after that)`);
 	const installation = await provisionN8n(DEMO_VERSION);
 	if (!process.env.E2E_TARBALL) say('building and packing the package (npm run build && npm pack)');
 	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
@@ -83,7 +91,9 @@ async function main(): Promise<number> {
 	try {
 		const port = await editorPort();
 		const url = `http://localhost:${port}`;
-		const n8n = await context.n8n({ N8N_PORT: String(port), N8N_HOST: 'localhost', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/` });
+		const n8n = await waitFor('installing the packed package into a new n8n user folder, as the Community Nodes panel does', 'usually under 30 s', () =>
+			context.n8n({ N8N_PORT: String(port), N8N_HOST: 'localhost', WEBHOOK_URL: `${url}/`, N8N_EDITOR_BASE_URL: `${url}/` }),
+		);
 		n8n.port = port;
 		say(`n8n ${DEMO_VERSION} with the package installed in ${n8n.userFolder}`);
 
@@ -94,7 +104,12 @@ async function main(): Promise<number> {
 			return code;
 		}
 
-		const { standIn, account, shop, carts, run } = await webhook.demoMorning(context, n8n, { scheduleSeconds: SCHEDULE_SECONDS, workflowId: 'demoCartEvents01', say });
+		const { standIn, account, shop, carts, run } = await webhook.demoMorning(context, n8n, {
+			scheduleSeconds: SCHEDULE_SECONDS,
+			workflowId: 'demoCartEvents01',
+			say,
+			step: waitFor,
+		});
 		const outcomes = webhook.outcomes(carts, await webhook.dataTableRows(shop), standIn, account);
 
 		console.log(`\nScheduled run ${run.id}: ${run.status}\n`);
@@ -112,8 +127,12 @@ async function main(): Promise<number> {
 		);
 		const alice = carts[0].event;
 		const order = await webhook.takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'demo-order-1' });
-		say(`${alice.email} placed an order (the webhook answered ${order.answer.status} at once); waiting for the scheduled run that takes her off the list`);
-		const removal = await webhook.scheduledRunAfter(shop, order.answeredAt, (SCHEDULE_SECONDS + 90) * 1000);
+		say(`${alice.email} placed an order (the webhook answered ${order.answer.status} at once)`);
+		const removal = await waitFor(
+			`waiting for the scheduled run that takes ${alice.email} off the list`,
+			`usually under ${SCHEDULE_SECONDS + 10} s`,
+			() => webhook.scheduledRunAfter(shop, order.answeredAt, (SCHEDULE_SECONDS + 90) * 1000),
+		);
 		const stillOnList = removal.status !== 'success' || listMemberships(standIn, String(alice.email)).includes(account.reminderListId);
 		console.log(`\nThen ${alice.email} placed an order: after the next scheduled run she is ${stillOnList ? 'STILL' : 'no longer'} on "${webhook.REMINDER_LIST}", so the automation sends her nothing more.`);
 
@@ -130,7 +149,7 @@ async function main(): Promise<number> {
 			await cleanUp();
 			return 0;
 		}
-		console.log('n8n keeps running (the schedule fires every 20 s). Press Ctrl-C to stop.');
+		console.log(`n8n keeps running (the schedule fires every ${SCHEDULE_SECONDS} s). Press Ctrl-C to stop.`);
 		await untilInterrupted();
 		await cleanUp();
 		return 0;
@@ -155,7 +174,7 @@ async function realApi(n8n: import('../test/e2e/n8n').N8nInstance, url: string, 
 		}
 		await n8n.importWorkflow({ ...workflow, id: `tpl${file.replace(/[^a-z0-9]/gi, '').slice(0, 13)}` });
 	}
-	await n8n.start();
+	await waitFor('starting n8n until its REST API answers', 'usually 15–60 s', () => n8n.start());
 	await new N8nRest(n8n).setUpOwner();
 	console.log(`\nn8n: ${url}  login ${OWNER.email} / ${OWNER.password}`);
 	console.log('Credentials -> "Constant Contact" -> Connect my account (your app must allow the redirect URI');

@@ -21,8 +21,8 @@ export async function buildAndPack(): Promise<string> {
 	mkdirSync(destination, { recursive: true });
 	const logFile = join(LOG_DIR, `pack-${process.pid}.log`);
 	log('npm run build && npm pack');
-	await run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile });
-	await run('npm', ['pack', '--pack-destination', destination], { cwd: REPO_ROOT, logFile });
+	await run('npm', ['run', 'build'], { cwd: REPO_ROOT, logFile, progress: { what: 'building the package (npm run build)', expected: 'usually under 1 min' } });
+	await run('npm', ['pack', '--pack-destination', destination], { cwd: REPO_ROOT, logFile, progress: { what: 'packing the package (npm pack)', expected: 'usually under 30 s' } });
 	const tarballs = readdirSync(destination).filter((f) => f.endsWith('.tgz'));
 	if (tarballs.length !== 1) throw new Error(`npm pack produced ${tarballs.length} tarballs in ${destination}`);
 	const tarball = join(destination, tarballs[0]);
