@@ -104,33 +104,51 @@ describe('the README signing snippets', () => {
 	});
 });
 
-describe('the README Python snippet', () => {
-	it('sends a request the node accepts (run with python3 against a local server)', async () => {
-		let received: { headers: IncomingHttpHeaders; body: Buffer } | undefined;
-		const server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				received = { headers: req.headers, body: Buffer.concat(chunks) };
-				res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
-			});
+/** A local server standing in for n8n's webhook: it records the one request a snippet sends. */
+async function receiveOne(send: (url: string) => Promise<string>): Promise<{ answer: string; headers: IncomingHttpHeaders; body: Buffer }> {
+	let received: { headers: IncomingHttpHeaders; body: Buffer } | undefined;
+	const server = createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			received = { headers: req.headers, body: Buffer.concat(chunks) };
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
 		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/cart-events`;
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	try {
+		const answer = await send(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/cart-events`);
+		if (!received) throw new Error('the snippet sent no request');
+		return { answer, ...received };
+	} finally {
+		server.close();
+	}
+}
+
+function expectAccepted(request: { headers: IncomingHttpHeaders; body: Buffer }): void {
+	const check = verifySignedRequest(
+		{ rawBody: request.body, timestampHeader: request.headers['x-shop-timestamp'], signatureHeader: request.headers['x-shop-signature'] },
+		{ ...POLICY, nowMs: Date.now() },
+	);
+	expect(check.valid).toBe(true);
+}
+
+const SNIPPETS = join(__dirname, '../../../docs/webhook-signing');
+
+describe('the README Python and PHP snippets', () => {
+	it('Python: sends a request the node accepts', async () => {
 		const script = `import sys; sys.path.insert(0, sys.argv[1]); from sign_request import send_to_n8n; print(send_to_n8n(sys.argv[2], sys.argv[3], {"event": "cart_updated", "cart_id": "c-1042", "email": "alice@example.com"})[0])`;
-		try {
-			const { stdout } = await runFile('python3', ['-c', script, join(__dirname, '../../../docs/webhook-signing'), url, SECRET], {
-				env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-			});
-			expect(stdout.trim()).toBe('200');
-		} finally {
-			server.close();
-		}
-		expect(received).toBeDefined();
-		const check = verifySignedRequest(
-			{ rawBody: received!.body, timestampHeader: received!.headers['x-shop-timestamp'], signatureHeader: received!.headers['x-shop-signature'] },
-			{ ...POLICY, nowMs: Date.now() },
-		);
-		expect(check.valid).toBe(true);
+		const request = await receiveOne(async (url) => (await runFile('python3', ['-c', script, SNIPPETS, url, SECRET], { env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })).stdout);
+		expect(request.answer.trim()).toBe('200');
+		expectAccepted(request);
+	});
+
+	it('PHP: sends a request the node accepts', async () => {
+		// .ci/run installs Debian's php-cli and php-curl; without them this fails rather than passing unchecked.
+		const script = `require $argv[1] . '/sign-request.php'; echo send_to_n8n($argv[2], $argv[3], ['event' => 'cart_updated', 'cart_id' => 'c-1042', 'email' => 'alice@example.com'])[0];`;
+		const request = await receiveOne(async (url) => (await runFile('php', ['-r', script, SNIPPETS, url, SECRET])).stdout);
+		expect(request.answer.trim()).toBe('200');
+		expect(JSON.parse(request.body.toString('utf8'))).toEqual({ event: 'cart_updated', cart_id: 'c-1042', email: 'alice@example.com' });
+		expectAccepted(request);
 	});
 });
