@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../ConstantContact/transport';
+import { toNodeError } from '../ConstantContact/n8nAdapter';
 import { addContactProperties } from './descriptions/addContact';
 import { removeContactProperties } from './descriptions/removeContact';
 import { searchLists } from './listSearch';

@@ -1,7 +1,7 @@
 /** Lists for the editor's "From List" picker: searchable, paginated through Constant Contact's `_links.next.href`. */
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { constantContactApi, toNodeError } from '../ConstantContact/transport';
+import { constantContactApi, toNodeError } from '../ConstantContact/n8nAdapter';
 
 /** Lists per page of the picker; the editor asks for the next page as the user scrolls. */
 const LISTS_PER_PICKER_PAGE = 50;

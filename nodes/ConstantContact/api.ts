@@ -1,5 +1,5 @@
 /** Typed calls per Constant Contact endpoint, all through the one client. */
-import type { ConstantContactClient } from './client';
+import type { ConstantContactClient } from './httpClient';
 import { normalizeEmail } from './email';
 import { ConstantContactError } from './errors';
 import {

@@ -4,7 +4,7 @@
  * stand-in. Never prints a token or the client secret.
  */
 import { ConstantContactApi } from '../../nodes/ConstantContact/api';
-import { ConstantContactClient, type Send } from '../../nodes/ConstantContact/client';
+import { ConstantContactClient, type Send } from '../../nodes/ConstantContact/httpClient';
 import { ConstantContactError } from '../../nodes/ConstantContact/errors';
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../../nodes/ConstantContact/limits';
 import type { Activity, Contact, ContactList, ContactsPage, ContactUpdateBody, CustomField } from '../../nodes/ConstantContact/types';

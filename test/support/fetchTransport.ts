@@ -2,7 +2,7 @@
  * A `send` for the Constant Contact client outside n8n (tests, the live smoke check, benchmarks): fetch with a
  * bearer token, refreshing once on 401 when given a way to refresh. Never puts a token into an error.
  */
-import type { Send, TransportOutcome } from '../../nodes/ConstantContact/client';
+import type { Send, TransportOutcome } from '../../nodes/ConstantContact/httpClient';
 
 export interface FetchSendOptions {
 	/** The current access token. */

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import { attempt } from '../../ConstantContact/errors';
-import { constantContactApi } from '../../ConstantContact/transport';
+import { constantContactApi } from '../../ConstantContact/n8nAdapter';
 import { addShoppersToList } from '../addToList';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
 import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';

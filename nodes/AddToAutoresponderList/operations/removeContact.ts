@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { attempt } from '../../ConstantContact/errors';
-import { constantContactApi } from '../../ConstantContact/transport';
+import { constantContactApi } from '../../ConstantContact/n8nAdapter';
 import { resolveList } from '../lists';
 import { removeShoppersFromList, type Removal } from '../removeFromList';
 import { itemResult, type ItemResult } from '../results';

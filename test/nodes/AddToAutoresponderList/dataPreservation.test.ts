@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ConstantContactApi } from '../../../nodes/ConstantContact/api';
-import { ConstantContactClient } from '../../../nodes/ConstantContact/client';
+import { ConstantContactClient } from '../../../nodes/ConstantContact/httpClient';
 import { addShoppersToList } from '../../../nodes/AddToAutoresponderList/addToList';
 import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';
 import type { FakeConstantContact } from '../../fake-constant-contact';

@@ -1,6 +1,6 @@
 /** A 429 that outlasts every retry (on n8n 1.x the daily quota looks exactly like that) ends the run's requests. */
 import { ConstantContactApi } from '../../../nodes/ConstantContact/api';
-import { ConstantContactClient, type TransportRequest } from '../../../nodes/ConstantContact/client';
+import { ConstantContactClient, type TransportRequest } from '../../../nodes/ConstantContact/httpClient';
 import { THROTTLED_MAX_RETRIES } from '../../../nodes/ConstantContact/limits';
 import { addShoppersToList } from '../../../nodes/AddToAutoresponderList/addToList';
 import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';

@@ -1,6 +1,6 @@
 /** The typed calls against the Constant Contact stand-in, through the fetch transport the smoke check also uses. */
 import { ConstantContactApi, chunkImportRows, utf8ByteLength } from '../../../nodes/ConstantContact/api';
-import { ConstantContactClient } from '../../../nodes/ConstantContact/client';
+import { ConstantContactClient } from '../../../nodes/ConstantContact/httpClient';
 import { QuotaExceededError } from '../../../nodes/ConstantContact/errors';
 import { MAX_IMPORT_BYTES } from '../../../nodes/ConstantContact/limits';
 import type { Activity, JsonImportContact } from '../../../nodes/ConstantContact/types';

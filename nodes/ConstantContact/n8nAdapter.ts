@@ -10,7 +10,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { ConstantContactApi } from './api';
-import { ConstantContactClient, type ConstantContactClientOptions, type Send, type TransportOutcome } from './client';
+import { ConstantContactClient, type ConstantContactClientOptions, type Send, type TransportOutcome } from './httpClient';
 import { ConstantContactError } from './errors';
 
 export const CONSTANT_CONTACT_CREDENTIAL = 'constantContactOAuth2Api';

@@ -3,7 +3,7 @@
  * NodeApiError keeps neither the response nor the cause, only the status (httpCode), its own sentence and the
  * original message in `messages`. Both must come out the same, or retries (429, 5xx, drops, timeouts) never happen.
  */
-import { normaliseN8nError } from '../../../nodes/ConstantContact/transport';
+import { normaliseN8nError } from '../../../nodes/ConstantContact/n8nAdapter';
 
 /** What n8n 1.123's httpRequestWithAuthentication throws: a NodeApiError without cause or response. */
 function n8n1Error(httpCode: string, message: string, messages: string[] = []): object {

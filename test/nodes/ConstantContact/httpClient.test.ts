@@ -1,5 +1,5 @@
 /** The client's own rules with a scripted `send` and a virtual clock: no waiting, no network. */
-import { ConstantContactClient, type Send, type TransportOutcome, type TransportRequest } from '../../../nodes/ConstantContact/client';
+import { ConstantContactClient, type Send, type TransportOutcome, type TransportRequest } from '../../../nodes/ConstantContact/httpClient';
 import { ConstantContactError, QuotaExceededError } from '../../../nodes/ConstantContact/errors';
 import {
 	REQUESTS_PER_SECOND,
