@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../ConstantContact/n8nAdapter';
+import { CONSTANT_CONTACT_CREDENTIAL, toNodeError } from '../ConstantContact/n8nAdapter';
 import { addContactProperties } from './descriptions/addContact';
 import { removeContactProperties } from './descriptions/removeContact';
 import { searchLists } from './listSearch';
@@ -27,7 +27,7 @@ export class AddToAutoresponderList implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'constantContactOAuth2Api', required: true }],
+		credentials: [{ name: CONSTANT_CONTACT_CREDENTIAL, required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { CONSTANT_CONTACT_CREDENTIAL } from '../../credentials/ConstantContactOAuth2Api.credentials';
 import type { FakeConstantContact } from '../fake-constant-contact';
 import { cartRow, type CartRow } from '../support/carts';
 import {
@@ -20,7 +21,7 @@ import {
 	type WorkflowRun,
 } from '../harness';
 
-export const CREDENTIAL = 'constantContactOAuth2Api';
+export const CREDENTIAL = CONSTANT_CONTACT_CREDENTIAL;
 export const LIST_NAME = 'Abandoned cart reminders';
 export const FILTER = 'Abandoned Cart Filter';
 export const ADD = 'Add to Autoresponder List';
