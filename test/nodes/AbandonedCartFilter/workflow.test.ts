@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { clearProcessedItems, runWorkflow, type WorkflowJson } from '../../harness';
-import { cartRow, HOUR, iso, NOW, NOW_MS } from './carts';
+import { cartRow, HOUR, iso, NOW, NOW_MS } from '../../support/carts';
 
 const FILTER = 'n8n-nodes-constant-contact-abandoned-cart.abandonedCartFilter';
 
