@@ -1,8 +1,7 @@
 import { normalizeEmail } from '../ConstantContact/email';
 import type { CartState, EmailState, MemoryView } from './decide';
 import type { Cart } from './readCart';
-import type { MemoryMode } from './settings';
-import { DAY_MS } from './time';
+import { DEFAULT_RETENTION_MS, type MemoryMode } from './settings';
 
 /** Memory mode "my data source tracks it": reminders_sent / last_reminded_at come with each row. */
 export function dataSourceMemory(carts: Iterable<Cart>): MemoryView {
@@ -74,7 +73,6 @@ export function emailKey(email: string): string {
 	return hash53(normalizeEmail(email));
 }
 
-export const DEFAULT_RETENTION_MS = 7 * DAY_MS + DAY_MS;
 
 /**
  * One generation of remembered reminders. Values are strings, not objects: n8n wraps every nested object of static

@@ -23,6 +23,8 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 /** Pending, failed or cancelled orders are not purchases, so they are not listed. */
 export const DEFAULT_PURCHASE_STATUSES = 'completed, complete, paid, processing, purchased, succeeded, fulfilled';
 export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
+/** How long a remembered reminder can change a decision under the defaults: Give Up After plus Shopper Cooldown. */
+export const DEFAULT_RETENTION_MS = (parseDuration(DEFAULT_GIVE_UP_AFTER)! + parseDuration(DEFAULT_COOLDOWN)!) * MINUTE_MS;
 /** Add to Autoresponder List's statuses that mean the shopper is on the list. */
 export const DEFAULT_REACHED_LIST_STATUSES = 'created, added, re-added, already-on-list';
 /** Where Mark Reminders Sent finds what Add to Autoresponder List and Decide put on each item. */
