@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { decide, type Policy } from '../nodes/AbandonedCartFilter/decide';
 import { dataSourceMemory, RememberedReminders } from '../nodes/AbandonedCartFilter/memory';
 import { compilePaths, isCart, readCart } from '../nodes/AbandonedCartFilter/readCart';
-import { runDecide } from '../nodes/AbandonedCartFilter/run';
+import { execute as runDecide } from '../nodes/AbandonedCartFilter/operations/decideCarts';
 import { resolveZone } from '../nodes/AbandonedCartFilter/time';
 
 const CARTS = 100_000;
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 	const nodeRates: number[] = [];
 	for (let run = 0; run < 3; run++) {
 		const started = process.hrtime.bigint();
-		await runDecide(fakeContext(rows, {}));
+		await runDecide.call(fakeContext(rows, {}));
 		nodeRates.push(CARTS / (Number(process.hrtime.bigint() - started) / 1e9));
 	}
 	console.log(`node Decide run (execute path, n8n memory), ${CARTS.toLocaleString('en')} carts: ${Math.round(median(nodeRates)).toLocaleString('en')} carts/s (median of 3)`);
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
 	for (const batch of [1_000, CARTS]) {
 		const batchRows = generate(batch, 'remembered');
 		const started = process.hrtime.bigint();
-		await runDecide(fakeContext(batchRows, staticData, { maxRememberedCarts: 1_000_000 }));
+		await runDecide.call(fakeContext(batchRows, staticData, { maxRememberedCarts: 1_000_000 }));
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
 		console.log(`node Decide run with 1,000,000 remembered carts, batch of ${batch.toLocaleString('en')}: ${Math.round(ms)} ms`);
 	}

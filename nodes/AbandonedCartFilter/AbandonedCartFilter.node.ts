@@ -6,8 +6,14 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { properties } from './description';
-import { runDecide, runForget, runMarkSent } from './run';
+import { memoryProperties, operationProperty } from './description';
+import * as decideCarts from './operations/decideCarts';
+import * as forget from './operations/forget';
+import * as markSent from './operations/markSent';
+
+/** One entry per value of the Operation parameter. */
+const operations = { decide: decideCarts, markSent, forget };
+type Operation = keyof typeof operations;
 
 const DECIDE_OUTPUTS_OR_ONE = `={{ $parameter["operation"] === "markSent" || $parameter["operation"] === "forget" ? ["main"] : [{ "type": "main", "displayName": "Send Reminder" }, { "type": "main", "displayName": "Wait" }, { "type": "main", "displayName": "Skip" }] }}` as const;
 
@@ -25,13 +31,18 @@ export class AbandonedCartFilter implements INodeType {
 		// Decide routes to three outputs; Mark Reminders Sent and Forget Shopper pass every item on through one.
 		outputs: DECIDE_OUTPUTS_OR_ONE,
 		usableAsTool: true,
-		properties,
+		properties: [
+			operationProperty,
+			...memoryProperties,
+			...decideCarts.properties,
+			...markSent.properties,
+			...forget.properties,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0, 'decide') as string;
-		if (operation === 'markSent') return await runMarkSent(this);
-		if (operation === 'forget') return await runForget(this);
-		return await runDecide(this);
+		const run = Object.hasOwn(operations, operation) ? operations[operation as Operation] : operations.decide;
+		return await run.execute.call(this);
 	}
 }

@@ -1,9 +1,32 @@
 import type { Zone } from 'luxon';
 
-import type { CartState, MemoryView } from './memory';
 import type { Cart } from './readCart';
 import { REASONS, sentence, type DecisionKind, type ReasonCode, type ReasonFacts } from './reasons';
 import { DAY_MS, MINUTE_MS, quietHoursEnd, toIso, type QuietHours } from './time';
+
+/** What is known about reminders already sent for one cart. */
+export interface CartState {
+	sent: number;
+	lastSentAt: number | null;
+	/** Increases each time the sequence restarts, so (cart, step) keys of a new sequence are new keys. */
+	sequence: number;
+	/**
+	 * Why the last step was handled without a reminder (Add to Autoresponder List's final skip reason, e.g.
+	 * unsubscribed): the cart is not tried again unless its sequence restarts.
+	 */
+	handledWithoutReminder?: string;
+}
+
+/** The last reminder one shopper received, for the cooldown across carts. */
+export interface EmailState {
+	lastSentAt: number;
+	cartId: string;
+}
+
+export interface MemoryView {
+	cartState(cart: Cart): CartState | undefined;
+	emailState(email: string): EmailState | undefined;
+}
 
 export interface Policy {
 	inactivityMs: number;
@@ -209,6 +232,20 @@ export function oneReminderPerShopper(candidates: Candidate[], policy: Policy, n
 		candidate.decision = holdBack(candidate.decision, 'same_shopper_in_batch', now + policy.cooldownMs, {
 			otherCart: winner.cart.id,
 		});
+		changed.push(candidate);
+	}
+	return changed;
+}
+
+/**
+ * Due carts whose step another execution already recorded (n8n's deduplication store) wait for the next step
+ * instead. Returns the candidates whose decision changed.
+ */
+export function holdBackSentElsewhere(candidates: Candidate[], sentElsewhere: (candidate: Candidate) => boolean, policy: Policy, now: number): Candidate[] {
+	const changed: Candidate[] = [];
+	for (const candidate of candidates) {
+		if (!sentElsewhere(candidate)) continue;
+		candidate.decision = holdBack(candidate.decision, 'step_already_sent', nextStepCheck(candidate.decision, policy, now));
 		changed.push(candidate);
 	}
 	return changed;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_FINAL_SKIP_REASONS } from './reasons';
+import { DEFAULT_FIELD_PATHS, FIELD_NAMES_LABELS, type FieldPaths } from './readCart';
+import { DEFAULT_MAX_REMEMBERED_CARTS, DEFAULT_MEMORY_MODE, DEFAULT_MEMORY_NAME } from './settings';
 
 /**
  * Field Names take field names, not values: dragging a field from the input panel inserts its name (n8n's
@@ -8,40 +9,42 @@ import { DEFAULT_FINAL_SKIP_REASONS } from './reasons';
  */
 const FIELD_PATH: INodeProperties['typeOptions'] = { requiresDataPath: 'multiple' };
 
-const decideOnly = { show: { operation: ['decide'] } };
-const markOnly = { show: { operation: ['markSent'] } };
+const REMEMBERED_CARTS = DEFAULT_MAX_REMEMBERED_CARTS.toLocaleString('en-US');
 
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Decide',
-				value: 'decide',
-				description: 'Route each cart to Send Reminder, Wait or Skip, with the reason',
-				action: 'Decide which carts get a reminder',
-			},
-			{
-				name: 'Forget Shopper',
-				value: 'forget',
-				description: 'Erase everything remembered about a shopper (privacy requests). All items leave through the first output.',
-				action: 'Forget a shopper',
-			},
-			{
-				name: 'Mark Reminders Sent',
-				value: 'markSent',
-				description: 'Place after Add to Autoresponder List: remember reminders of shoppers who reached the list. All items leave through the first output.',
-				action: 'Mark reminders as sent',
-			},
-		],
-		default: 'decide',
-	},
+/** The operation selector; each operation's own parameters are in operations/. */
+export const operationProperty: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{
+			name: 'Decide',
+			value: 'decide',
+			description: 'Route each cart to Send Reminder, Wait or Skip, with the reason',
+			action: 'Decide which carts get a reminder',
+		},
+		{
+			name: 'Forget Shopper',
+			value: 'forget',
+			description: 'Erase everything remembered about a shopper (privacy requests). All items leave through the first output.',
+			action: 'Forget a shopper',
+		},
+		{
+			name: 'Mark Reminders Sent',
+			value: 'markSent',
+			description: 'Place after Add to Autoresponder List: remember reminders of shoppers who reached the list. All items leave through the first output.',
+			action: 'Mark reminders as sent',
+		},
+	],
+	default: 'decide',
+};
+
+/** Where sent reminders are remembered: shared by Decide and Mark Reminders Sent (Forget Shopper: the name). */
+export const memoryProperties: INodeProperties[] = [
 	{
 		displayName:
-			'"n8n Remembers" keeps the memory in the workflow\'s static data: n8n loads and saves all of it with every execution (about 0.8 s per 100,000 remembered carts, measured), manual test runs do not save it, and of two executions running at the same time (queue mode, several workers) the later save overwrites the other\'s reminders. For more than 100,000 carts or queue mode, use "My Data Source Tracks It" with a claim step, as the PostgreSQL and MySQL templates do.',
+			`"n8n Remembers" keeps the memory in the workflow's static data: n8n loads and saves all of it with every execution (about 0.8 s per 100,000 remembered carts, measured), manual test runs do not save it, and of two executions running at the same time (queue mode, several workers) the later save overwrites the other's reminders. For more than ${REMEMBERED_CARTS} carts or queue mode, use "My Data Source Tracks It" with a claim step, as the PostgreSQL and MySQL templates do.`,
 		name: 'memoryNotice',
 		type: 'notice',
 		displayOptions: { show: { operation: ['decide', 'markSent'] }, hide: { memoryMode: ['dataSource'] } },
@@ -63,362 +66,63 @@ export const properties: INodeProperties[] = [
 				name: 'N8n Remembers',
 				value: 'n8n',
 				description:
-					'The node remembers sent reminders in the workflow\'s static data; wire Mark Reminders Sent after Add to Autoresponder List. For one n8n process and up to 100,000 carts.',
+					`The node remembers sent reminders in the workflow's static data; wire Mark Reminders Sent after Add to Autoresponder List. For one n8n process and up to ${REMEMBERED_CARTS} carts.`,
 			},
 		],
-		default: 'n8n',
+		default: DEFAULT_MEMORY_MODE,
 		description: 'Set the same value on Decide and on its Mark Reminders Sent',
 	},
 	{
 		displayName: 'Memory Name',
 		name: 'memoryName',
 		type: 'string',
-		default: 'abandoned-cart-reminders',
+		default: DEFAULT_MEMORY_NAME,
 		description:
 			'The Decide node and its Mark Reminders Sent node share the memory with this name; use another name for an unrelated flow in the same workflow',
 	},
-	{
-		displayName: 'Abandoned After (Minutes)',
-		name: 'inactivityMinutes',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		displayOptions: decideOnly,
-		default: 60,
-		description: 'A cart counts as abandoned once the shopper has been inactive this long',
-	},
-	{
-		displayName: 'Reminder Steps',
-		name: 'steps',
-		type: 'string',
-		displayOptions: decideOnly,
-		default: '1h',
-		placeholder: '1h, 24h, 72h',
-		description:
-			'When each reminder is due, after the shopper\'s last activity, separated by commas (m, h, d, w). Each output says which step is due.',
-	},
-	{
-		displayName: 'Give Up After',
-		name: 'giveUpAfter',
-		type: 'string',
-		displayOptions: decideOnly,
-		default: '7d',
-		description:
-			'No reminder goes out later than this after the shopper\'s last activity, even after n8n was down for a while',
-	},
-	{
-		displayName: 'Send To',
-		name: 'consentMode',
-		type: 'options',
-		displayOptions: decideOnly,
-		options: [
-			{
-				name: 'Opted-in Shoppers Only',
-				value: 'optedIn',
-				description: 'Only shoppers whose consent field says they opted in to marketing',
-			},
-			{
-				name: 'Everyone With an Email',
-				value: 'everyone',
-				description: 'Every shopper with a valid email, except those who explicitly opted out',
-			},
-		],
-		default: 'optedIn',
-	},
-	{
-		displayName: 'Field Names',
-		name: 'fields',
-		type: 'collection',
-		placeholder: 'Change a field name',
-		displayOptions: { show: { operation: ['decide', 'markSent'] } },
-		default: {},
-		description: 'Where each cart field is found in the incoming items. The defaults match common column names.',
-		options: [
-			{
-				displayName: 'Cart ID',
-				name: 'cartId',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'id, cart_id',
-				description: 'The cart\'s ID. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Completed At',
-				name: 'completedAt',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'completed_at',
-				description: 'When the cart became an order; a cart with a time here is never reminded. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Created At',
-				name: 'createdAt',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'created_at',
-				description: 'When the cart was created; used when Updated At is empty. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Email',
-				name: 'emailField',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'email',
-				description: 'The shopper\'s email address. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Items',
-				name: 'items',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'items, item_count',
-				description: 'A list of line items or an item count. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Last Reminded At',
-				name: 'lastRemindedAt',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'last_reminded_at',
-				description: 'With "My Data Source Tracks It": when the last reminder went out. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Marketing Consent',
-				name: 'consent',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'marketing_consent',
-				description: 'Whether the shopper opted in to marketing (true, yes, subscribed, ...). Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Order ID',
-				name: 'orderId',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'order_id',
-				description: 'An order created from the cart; a cart with an order is never reminded. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Reminders Sent',
-				name: 'remindersSent',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'reminders_sent',
-				description: 'With "My Data Source Tracks It": how many reminders went out. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'status',
-				description: 'The cart\'s or order\'s status; see Purchased Statuses. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Time Zone',
-				name: 'timeZone',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'timezone',
-				description: 'The shopper\'s time zone (IANA name like Europe/Berlin), for quiet hours. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Total',
-				name: 'total',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'total',
-				description: 'The cart\'s value. Dot notation (customer.email); separate alternatives with commas.',
-			},
-			{
-				displayName: 'Updated At',
-				name: 'updatedAt',
-				type: 'string',
-				typeOptions: FIELD_PATH,
-				default: 'updated_at',
-				description: 'The shopper\'s last activity on the cart. Dot notation (customer.email); separate alternatives with commas.',
-			},
-		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: decideOnly,
-		options: [
-			{
-				displayName: 'Default Time Zone',
-				name: 'defaultTimeZone',
-				type: 'string',
-				default: 'UTC',
-				description: 'The quiet-hours time zone for shoppers whose cart has none',
-			},
-			{
-				displayName: 'Evaluate At',
-				name: 'evaluateAt',
-				type: 'string',
-				default: '',
-				placeholder: '2026-03-08T12:00:00Z',
-				description: 'Decide as if it were this time (dry runs on history). Empty means now.',
-			},
-			{
-				displayName: 'Minimum Cart Value',
-				name: 'minCartValue',
-				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				default: 0,
-				description: 'Carts below this total are skipped; 0 means no minimum',
-			},
-			{
-				displayName: 'Purchased Statuses',
-				name: 'purchaseStatuses',
-				type: 'string',
-				default: 'completed, complete, paid, processing, purchased, succeeded, fulfilled',
-				description:
-					'Statuses that mean the shopper paid, separated by commas. Pending, failed or cancelled orders are not purchases, so they are not listed.',
-			},
-			{
-				displayName: 'Quiet Hours End',
-				name: 'quietHoursEnd',
-				type: 'string',
-				default: '',
-				placeholder: '08:00',
-				description: 'End of the quiet hours in the shopper\'s time zone (HH:MM). Leave both quiet-hours fields empty for none.',
-			},
-			{
-				displayName: 'Quiet Hours Start',
-				name: 'quietHoursStart',
-				type: 'string',
-				default: '',
-				placeholder: '21:00',
-				description:
-					'No reminder is sent from this time (HH:MM, shopper\'s time zone); due carts wait and carry nextCheckAt. May cross midnight.',
-			},
-			{
-				displayName: 'Remember At Most (Carts)',
-				name: 'maxRememberedCarts',
-				type: 'number',
-				typeOptions: { minValue: 1000, maxValue: 1000000 },
-				default: 100000,
-				description: 'With "n8n Remembers": the oldest entries are dropped beyond this many carts',
-			},
-			{
-				displayName: 'Require Items',
-				name: 'requireItems',
-				type: 'boolean',
-				default: true,
-				description: 'Whether empty carts (or carts without an items field) are skipped',
-			},
-			{
-				displayName: 'Restart Sequence When Cart Changes',
-				name: 'restartOnUpdate',
-				type: 'boolean',
-				default: false,
-				description: 'Whether a cart updated after its last reminder starts again at step 1',
-			},
-			{
-				displayName: 'Shopper Cooldown',
-				name: 'cooldown',
-				type: 'string',
-				default: '24h',
-				description: 'One reminder per email address within this time, across all of the shopper\'s carts',
-			},
-			{
-				displayName: 'Timestamps Without Offset Are In',
-				name: 'sourceTimeZone',
-				type: 'string',
-				default: 'UTC',
-				description: 'The time zone of timestamps that carry no offset, such as SQL DATETIME columns',
-			},
-		],
-	},
-	{
-		displayName: 'Add Status Field',
-		name: 'statusField',
-		type: 'string',
-		displayOptions: markOnly,
-		default: 'status',
-		description:
-			'Where Add to Autoresponder List put its status. Items whose status is not a Reached-the-List Status (failed, skipped, removed), or that carry an error, are not recorded and stay due. Items without an add status count as having reached the list.',
-	},
-	{
-		displayName: 'Reached-the-List Statuses',
-		name: 'successStatuses',
-		type: 'string',
-		displayOptions: markOnly,
-		default: 'created, updated, added, re-added, already-on-list',
-		description: 'Statuses meaning the shopper is on the list, separated by commas',
-	},
-	{
-		displayName: 'Final Skip Reasons',
-		name: 'finalSkipReasons',
-		type: 'string',
-		displayOptions: markOnly,
-		default: DEFAULT_FINAL_SKIP_REASONS,
-		description:
-			'Reasons (separated by commas) for which Add to Autoresponder List skipped a shopper and would skip them again: Constant Contact has them as unsubscribed or deleted, or refuses their address. Such an item is recorded as handled for its step, without a reminder, so no later run spends a request looking the shopper up again for it. Empty: skipped items stay due.',
-	},
-	{
-		displayName: 'Add Reason Field',
-		name: 'reasonField',
-		type: 'string',
-		displayOptions: markOnly,
-		default: 'reason',
-		description: 'Where Add to Autoresponder List put the reason of its status (read for Final Skip Reasons)',
-	},
-	{
-		displayName: 'Cart Details Not Written Field',
-		name: 'notWrittenField',
-		type: 'string',
-		displayOptions: markOnly,
-		default: 'cartFieldsNotWritten',
-		description: 'Where Add to Autoresponder List names the cart fields Constant Contact did not store (a bulk import can drop values for one contact)',
-	},
-	{
-		displayName: 'When Cart Details Were Not Written',
-		name: 'missingCartDetails',
-		type: 'options',
-		displayOptions: markOnly,
-		default: 'notReached',
-		options: [
-			{
-				name: 'Not Reached the List With Cart Details',
-				value: 'notReached',
-				description: 'Do not record the reminder; the cart stays due (the email would lack the cart link)',
-			},
-			{
-				name: 'Reached the List',
-				value: 'reached',
-				description: 'Record the reminder anyway',
-			},
-		],
-		description: 'How to treat an item whose shopper is on the list but whose cart details Constant Contact did not store',
-	},
-	{
-		displayName: 'Decision Field',
-		name: 'decisionField',
-		type: 'string',
-		displayOptions: markOnly,
-		default: 'decision',
-		description: 'Where the filter\'s decision object (with step and sequence) is in the items',
-	},
-	{
-		displayName: 'Record At',
-		name: 'recordAt',
-		type: 'string',
-		displayOptions: markOnly,
-		default: '',
-		placeholder: '2026-03-08T12:00:00Z',
-		description: 'The send time to remember (dry runs on history). Empty means now.',
-	},
-	{
-		displayName: 'Email',
-		name: 'forgetEmail',
-		type: 'string',
-		placeholder: 'name@email.com',
-		displayOptions: { show: { operation: ['forget'] } },
-		default: '={{ $json.email }}',
-		description: 'The shopper whose remembered reminders are erased',
-	},
 ];
+
+/**
+ * What each Field Names entry holds, in the editor's (alphabetical) order; names and defaults come from readCart.ts.
+ */
+const FIELD_HOLDS: Record<keyof FieldPaths, string> = {
+	cartId: 'The cart\'s ID.',
+	completedAt: 'When the cart became an order; a cart with a time here is never reminded.',
+	createdAt: 'When the cart was created; used when Updated At is empty.',
+	email: 'The shopper\'s email address.',
+	items: 'A list of line items or an item count.',
+	lastRemindedAt: 'With "My Data Source Tracks It": when the last reminder went out.',
+	consent: 'Whether the shopper opted in to marketing (true, yes, subscribed, ...).',
+	orderId: 'An order created from the cart; a cart with an order is never reminded.',
+	remindersSent: 'With "My Data Source Tracks It": how many reminders went out.',
+	status: 'The cart\'s or order\'s status; see Purchased Statuses.',
+	timeZone: 'The shopper\'s time zone (IANA name like Europe/Berlin), for quiet hours.',
+	total: 'The cart\'s value.',
+	updatedAt: 'The shopper\'s last activity on the cart.',
+};
+
+function fieldNameOption(key: keyof FieldPaths): INodeProperties {
+	const fallback = DEFAULT_FIELD_PATHS[key];
+	const description = `${FIELD_HOLDS[key]} Dot notation (customer.email); separate alternatives with commas.`;
+	return {
+		displayName: FIELD_NAMES_LABELS[key],
+		// Older workflows store the email path as emailField
+		name: key === 'email' ? 'emailField' : key,
+		type: 'string',
+		typeOptions: FIELD_PATH,
+		default: fallback,
+		description,
+	};
+}
+
+/** Where each cart field is found: read by Decide and by Mark Reminders Sent. */
+export const fieldNamesProperty: INodeProperties = {
+	displayName: 'Field Names',
+	name: 'fields',
+	type: 'collection',
+	placeholder: 'Change a field name',
+	displayOptions: { show: { operation: ['decide', 'markSent'] } },
+	default: {},
+	description: 'Where each cart field is found in the incoming items. The defaults match common column names.',
+	options: (Object.keys(FIELD_HOLDS) as Array<keyof FieldPaths>).map(fieldNameOption),
+};

@@ -1,30 +1,7 @@
 import { normalizeEmail } from '../ConstantContact/email';
+import type { CartState, EmailState, MemoryView } from './decide';
 import type { Cart } from './readCart';
-import { DAY_MS } from './time';
-
-/** What is known about reminders already sent for one cart. */
-export interface CartState {
-	sent: number;
-	lastSentAt: number | null;
-	/** Increases each time the sequence restarts, so (cart, step) keys of a new sequence are new keys. */
-	sequence: number;
-	/**
-	 * Why the last step was handled without a reminder (Add to Autoresponder List's final skip reason, e.g.
-	 * unsubscribed): the cart is not tried again unless its sequence restarts.
-	 */
-	handledWithoutReminder?: string;
-}
-
-/** The last reminder one shopper received, for the cooldown across carts. */
-export interface EmailState {
-	lastSentAt: number;
-	cartId: string;
-}
-
-export interface MemoryView {
-	cartState(cart: Cart): CartState | undefined;
-	emailState(email: string): EmailState | undefined;
-}
+import { DEFAULT_RETENTION_MS, type MemoryMode } from './settings';
 
 /** Memory mode "my data source tracks it": reminders_sent / last_reminded_at come with each row. */
 export function dataSourceMemory(carts: Iterable<Cart>): MemoryView {
@@ -96,15 +73,6 @@ export function emailKey(email: string): string {
 	return hash53(normalizeEmail(email));
 }
 
-export const DEFAULT_MAX_REMEMBERED_CARTS = 100_000;
-export const DEFAULT_RETENTION_MS = 7 * DAY_MS + DAY_MS;
-/**
- * n8n's deduplication table is a short-term guard against overlapping executions; static data holds the long-term
- * memory. n8n checks each key against every stored one (a linear scan), so both sizes stay small.
- */
-export const DEDUPLICATION_MAX_ENTRIES = 5_000;
-/** Above this many due carts in one run, Decide skips the database check (a big first run, not an overlap). */
-export const DEDUPLICATION_PROBE_LIMIT = 1_000;
 
 /**
  * One generation of remembered reminders. Values are strings, not objects: n8n wraps every nested object of static
@@ -141,6 +109,9 @@ export interface MemoryLimits {
 }
 
 export type StaticData = Record<string, unknown>;
+
+/** 'global', not 'node': the Decide node and its Mark Reminders Sent node are two nodes sharing one memory. */
+export const MEMORY_STATIC_DATA_SCOPE = 'global';
 
 export function memoryKey(name: string): string {
 	return `abandonedCartFilter:${name}`;
@@ -186,6 +157,32 @@ export function leftoverMemory(staticData: StaticData, name: string, now: number
 		return undefined;
 	}
 	return new RememberedReminders(staticData, name, { maxCarts: Number.MAX_SAFE_INTEGER });
+}
+
+/** The memory Decide reads: the rows' own columns or static data, and which one it may write to. */
+export interface DecideMemory {
+	view: MemoryView;
+	/** Present with "n8n remembers": Decide learns from n8n's deduplication store into it. */
+	remembered?: RememberedReminders;
+}
+
+export function memoryForDecide(
+	mode: MemoryMode,
+	staticData: StaticData,
+	name: string,
+	carts: Cart[],
+	now: number,
+	limits: Required<MemoryLimits>,
+): DecideMemory {
+	if (mode === 'dataSource') {
+		const own = dataSourceMemory(carts);
+		// A workflow switched over from "n8n remembers": its old memory still counts until it has aged out
+		const leftover = leftoverMemory(staticData, name, now);
+		return { view: leftover ? migratingMemory(own, leftover) : own };
+	}
+	const remembered = new RememberedReminders(staticData, name, limits);
+	remembered.prune(now);
+	return { view: remembered, remembered };
 }
 
 /**
@@ -296,11 +293,6 @@ export class RememberedReminders implements MemoryView {
 		if (emailPart && !handled) this.write('emails', `e:${emailPart}`, `${stamp}|${cartId}`);
 		this.enforceCap();
 		return true;
-	}
-
-	/** The (cart, sequence, step) key recorded in n8n's deduplication table. */
-	static reminderKey(name: string, cartId: string, sequence: number, step: number): string {
-		return `${name}|${cartId}|${sequence}|${step}`;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 import type { Zone } from 'luxon';
 
 import { emailProblem, normalizeEmail } from '../ConstantContact/email';
+import { MAX_EMAIL_LENGTH } from '../ConstantContact/limits';
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
 import type { ReasonCode, ReasonFacts } from './reasons';
 import { parseTimestamp, resolveZone } from './time';
@@ -63,7 +64,7 @@ export const DEFAULT_FIELD_PATHS: FieldPaths = {
 };
 
 /** What the editor calls each path under Field Names. */
-const FIELD_NAMES_LABELS: Record<keyof FieldPaths, string> = {
+export const FIELD_NAMES_LABELS: Record<keyof FieldPaths, string> = {
 	cartId: 'Cart ID',
 	email: 'Email',
 	updatedAt: 'Updated At',
@@ -149,7 +150,6 @@ export function shown(value: unknown): string {
 	return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-export const MAX_EMAIL_LENGTH = 80;
 const MAX_CART_ID_LENGTH = 255;
 /** No shop has a cart worth a trillion; such a value is a unit or parsing mistake upstream. */
 const MAX_PLAUSIBLE_TOTAL = 1e12;
@@ -250,7 +250,7 @@ export function readCart(record: unknown, paths: CompiledPaths, sourceZone: Zone
 	const id = String(rawId).trim();
 	if (id === '') return { reason: 'missing_cart_id', facts: { field: paths.cartId.label } };
 	if (id.length > MAX_CART_ID_LENGTH) {
-		return { reason: 'invalid_cart_id', facts: { field: paths.cartId.label, detail: 'is longer than 255 characters' } };
+		return { reason: 'invalid_cart_id', facts: { field: paths.cartId.label, detail: `is longer than ${MAX_CART_ID_LENGTH} characters` } };
 	}
 
 	const rawEmail = readPath(record, paths.email);
@@ -316,4 +316,16 @@ export function readCart(record: unknown, paths: CompiledPaths, sourceZone: Zone
 
 export function isCart(read: Cart | Unreadable): read is Cart {
 	return !('reason' in read);
+}
+
+/** A run's rows -> carts; a cart id seen before in the run is unreadable as a duplicate (its first row is used). */
+export function readCarts(records: unknown[], paths: CompiledPaths, sourceZone: Zone): Array<Cart | Unreadable> {
+	const seenIds = new Set<string>();
+	return records.map((record) => {
+		const read = readCart(record, paths, sourceZone);
+		if (!isCart(read)) return read;
+		if (seenIds.has(read.id)) return { reason: 'duplicate_cart', facts: { value: read.id } };
+		seenIds.add(read.id);
+		return read;
+	});
 }

@@ -3,6 +3,7 @@
  * is checked against this table by a test.
  */
 import { REFUSED_ADDRESS_REASON } from '../ConstantContact/errors';
+import { MAX_EMAIL_LENGTH } from '../ConstantContact/limits';
 
 export type DecisionKind = 'send' | 'wait' | 'skip';
 
@@ -76,7 +77,7 @@ export const REASONS = {
 	},
 	email_too_long: {
 		decision: 'skip',
-		sentence: () => 'The email address is longer than 80 characters, which Constant Contact does not accept.',
+		sentence: () => `The email address is longer than ${MAX_EMAIL_LENGTH} characters, which Constant Contact does not accept.`,
 	},
 	missing_activity_time: {
 		decision: 'skip',

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { cartRow, HOUR, iso, NOW, NOW_MS } from './carts';
-import { decideCarts, decisionOf } from './fakeExecute';
+import { cartRow, HOUR, iso, NOW, NOW_MS } from '../../support/carts';
+import { decideCarts, decisionOf } from './filterRun';
 
 interface Corpus {
 	evaluateAt: string;
@@ -58,7 +58,7 @@ describe('a Field Names entry that holds a value instead of a field name', () =>
 		await expect(run).rejects.toThrow(
 			`Field Names → Updated At holds "${String(row.updated_at)}", which is the value of the input field "updated_at", not a field name.`,
 		);
-		await expect(run).rejects.toBeInstanceOf(NodeOperationError);
+		await expect(run).rejects.toMatchObject({ name: NodeOperationError.name, node: 'Abandoned Cart Filter' });
 	});
 
 	it('accepts a field name, also one that only some items have', async () => {

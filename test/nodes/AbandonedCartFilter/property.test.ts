@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
 import { REASONS } from '../../../nodes/AbandonedCartFilter/reasons';
-import { DAY, HOUR, NOW, NOW_MS } from './carts';
-import { runFilter } from './fakeExecute';
+import { DAY, HOUR, NOW, NOW_MS } from '../../support/carts';
+import { runFilter } from './filterRun';
 
 const timestamp = fc.oneof(
 	fc.integer({ min: NOW_MS - 10 * DAY, max: NOW_MS + 2 * DAY }).map((ms) => new Date(ms).toISOString()),

@@ -1,41 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import { clearProcessedItems, runWorkflow, type WorkflowJson } from '../../harness';
-import { cartRow, HOUR, iso, NOW, NOW_MS } from './carts';
+import { cartRow, HOUR, iso, NOW, NOW_MS } from '../../support/carts';
 
-const FILTER = 'n8n-nodes-constant-contact-abandoned-cart.abandonedCartFilter';
-
-/** Schedule -> Decide -> (the list add, played by Echo) -> Mark Reminders Sent, as the templates wire it. */
+/**
+ * Schedule -> Decide -> (the list add, played by Echo) -> Mark Reminders Sent, as the templates wire it; both filter
+ * nodes act at `evaluateAt`. A fresh copy per call: the harness keeps static data per workflow object.
+ */
 function reminderWorkflow(evaluateAt: string): WorkflowJson {
-	return {
-		name: 'Abandoned cart reminders',
-		nodes: [
-			{ parameters: {}, id: 'a1', name: 'Every 15 Minutes', type: 'harness.testItemsTrigger', typeVersion: 1, position: [0, 0] },
-			{
-				parameters: { operation: 'decide', steps: '1h, 24h', options: { evaluateAt } },
-				id: 'a2',
-				name: 'Abandoned Cart Filter',
-				type: FILTER,
-				typeVersion: 1,
-				position: [220, 0],
-			},
-			{ parameters: {}, id: 'a3', name: 'Add to Autoresponder List', type: 'harness.echo', typeVersion: 1, position: [440, 0] },
-			{
-				parameters: { operation: 'markSent', recordAt: evaluateAt },
-				id: 'a4',
-				name: 'Mark Reminders Sent',
-				type: FILTER,
-				typeVersion: 1,
-				position: [660, 0],
-			},
-		],
-		connections: {
-			'Every 15 Minutes': { main: [[{ node: 'Abandoned Cart Filter', type: 'main', index: 0 }]] },
-			'Abandoned Cart Filter': { main: [[{ node: 'Add to Autoresponder List', type: 'main', index: 0 }], [], []] },
-			'Add to Autoresponder List': { main: [[{ node: 'Mark Reminders Sent', type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
+	const workflow = JSON.parse(readFileSync(join(__dirname, 'workflows/reminder-sequence.json'), 'utf8')) as WorkflowJson & {
+		nodes: Array<{ name: string; parameters: IDataObject }>;
 	};
+	for (const node of workflow.nodes) {
+		if (node.name === 'Abandoned Cart Filter') node.parameters.options = { evaluateAt };
+		if (node.name === 'Mark Reminders Sent') node.parameters.recordAt = evaluateAt;
+	}
+	return workflow;
 }
 
 describe('Abandoned Cart Filter in n8n\'s own engine', () => {

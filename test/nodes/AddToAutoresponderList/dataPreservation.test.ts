@@ -11,7 +11,7 @@ import { addShoppersToList } from '../../../nodes/AddToAutoresponderList/addToLi
 import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { createFetchSend } from '../../support/fetchTransport';
-import { runFilter } from '../AbandonedCartFilter/fakeExecute';
+import { runFilter } from '../AbandonedCartFilter/filterRun';
 import { addParameters, runNode, useStandIn } from './setup';
 import { merchantData, packageFieldValues, seedMerchantAccount, type MerchantAccount } from '../../support/merchantData';
 

@@ -1,20 +1,48 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
+/**
+ * The rules for one cart, on the pure decide(): the row is read and the parameters become a policy as the node does
+ * it (readCart.ts, settings.ts), then decide() rules with nothing remembered yet or with the row's own reminder
+ * columns ("My Data Source Tracks It"). What needs a run of several carts or memory across runs: decideCarts.test.ts.
+ */
 import type { IDataObject } from 'n8n-workflow';
 
-import { MARK_REASONS, REASONS } from '../../../nodes/AbandonedCartFilter/reasons';
-import { cartRow, DAY, HOUR, iso, MINUTE, NOW, NOW_MS } from './carts';
-import { decideCarts, decisionOf } from './fakeExecute';
+import { decide, unreadableDecision, type Decision, type MemoryView } from '../../../nodes/AbandonedCartFilter/decide';
+import { dataSourceMemory } from '../../../nodes/AbandonedCartFilter/memory';
+import { isCart, readCart } from '../../../nodes/AbandonedCartFilter/readCart';
+import { REASONS } from '../../../nodes/AbandonedCartFilter/reasons';
+import {
+	decideSettingsOf,
+	DEFAULT_ABANDONED_AFTER_MINUTES,
+	DEFAULT_CONSENT_MODE,
+	DEFAULT_GIVE_UP_AFTER,
+	DEFAULT_MEMORY_MODE,
+	DEFAULT_MEMORY_NAME,
+	DEFAULT_REMINDER_STEPS,
+	type FieldNames,
+} from '../../../nodes/AbandonedCartFilter/settings';
+import { cartRow, DAY, HOUR, iso, MINUTE, NOW, NOW_MS } from '../../support/carts';
 
-async function decideOne(row: IDataObject, parameters: IDataObject = {}, staticData: IDataObject = {}) {
-	const routed = await decideCarts({
-		items: [row],
-		parameters: { ...parameters, options: { evaluateAt: NOW, ...((parameters.options as IDataObject) ?? {}) } },
-		staticData,
-	});
-	const json = [...routed.send, ...routed.wait, ...routed.skip][0];
-	return decisionOf(json);
+/** "n8n Remembers" before any reminder was recorded. */
+const NOTHING_REMEMBERED: MemoryView = { cartState: () => undefined, emailState: () => undefined };
+
+/** The decision the Decide operation gives one row with these parameters (Evaluate At defaults to NOW). */
+function decideOne(row: IDataObject, parameters: IDataObject = {}): Decision {
+	const settings = decideSettingsOf(
+		{
+			fields: (parameters.fields ?? {}) as FieldNames,
+			steps: String(parameters.steps ?? DEFAULT_REMINDER_STEPS),
+			inactivityMinutes: parameters.inactivityMinutes ?? DEFAULT_ABANDONED_AFTER_MINUTES,
+			giveUpAfter: String(parameters.giveUpAfter ?? DEFAULT_GIVE_UP_AFTER),
+			consentMode: parameters.consentMode ?? DEFAULT_CONSENT_MODE,
+			options: { evaluateAt: NOW, ...((parameters.options as IDataObject) ?? {}) },
+			memoryMode: parameters.memoryMode ?? DEFAULT_MEMORY_MODE,
+			memoryName: DEFAULT_MEMORY_NAME,
+		},
+		[row],
+	);
+	const cart = readCart(row, settings.paths, settings.sourceZone);
+	if (!isCart(cart)) return unreadableDecision(cart.reason, cart.facts, settings.policy);
+	const memory = settings.memoryMode === 'dataSource' ? dataSourceMemory([cart]) : NOTHING_REMEMBERED;
+	return decide(cart, settings.policy, settings.now, memory);
 }
 
 describe('Abandoned Cart Filter rules, one cart at a time', () => {
@@ -33,8 +61,8 @@ describe('Abandoned Cart Filter rules, one cart at a time', () => {
 		['a shopper who unsubscribed is skipped even in everyone mode', { marketing_consent: 'unsubscribed' }, { consentMode: 'everyone' }, 'skip', 'opted_out'],
 		['an empty cart is skipped', { items: [] }, {}, 'skip', 'no_items'],
 		['an item count of zero is an empty cart', { items: undefined, item_count: 0 }, {}, 'skip', 'no_items'],
-		['a cart without any items field is skipped while items are required', { items: undefined }, {}, 'skip', 'missing_items'],
-		['a cart without any items field is reminded when items are not required', { items: undefined }, { options: { requireItems: false } }, 'send', 'step_due'],
+		['a cart without any items field is skipped while items are required', { items: undefined, item_count: undefined }, {}, 'skip', 'missing_items'],
+		['a cart without any items field is reminded when items are not required', { items: undefined, item_count: undefined }, { options: { requireItems: false } }, 'send', 'step_due'],
 		['a cart below the minimum value is skipped', { total: '19.99' }, { options: { minCartValue: 20 } }, 'skip', 'below_minimum_value'],
 		['a cart without a total is skipped when a minimum is set', { total: undefined }, { options: { minCartValue: 20 } }, 'skip', 'missing_total'],
 		['a cart idle for longer than the give-up window is skipped', { updated_at: iso(NOW_MS - 8 * DAY) }, {}, 'skip', 'gave_up'],
@@ -130,41 +158,9 @@ describe('Abandoned Cart Filter rules, one cart at a time', () => {
 		expect(seconds.abandonedAt).toBe(millis.abandonedAt);
 		expect(seconds.abandonedAt).toBe(iso(NOW_MS - HOUR));
 	});
-
-	it('fails the run with a clear message when reminder steps are unreadable', async () => {
-		await expect(decideCarts({ items: [cartRow()], parameters: { steps: '1h, soon' } })).rejects.toThrow(/not a duration/);
-	});
-
-	it('refuses a field path that would reach the prototype chain', async () => {
-		await expect(
-			decideCarts({ items: [cartRow()], parameters: { fields: { total: '__proto__.total' } } }),
-		).rejects.toThrow(/not a field name/);
-	});
 });
 
 describe('Abandoned Cart Filter rules across carts and runs', () => {
-	it('sends one reminder when two carts of one email are due in the same run', async () => {
-		const older = cartRow({ email: 'Twin@Example.com', updated_at: iso(NOW_MS - 3 * HOUR) });
-		const newer = cartRow({ email: 'twin@example.com', updated_at: iso(NOW_MS - 2 * HOUR) });
-		const routed = await decideCarts({ items: [older, newer], parameters: { options: { evaluateAt: NOW } } });
-		expect(routed.send.map((j) => j.id)).toEqual([newer.id]);
-		expect(decisionOf(routed.wait[0])).toMatchObject({ reason: 'same_shopper_in_batch', nextCheckAt: iso(NOW_MS + DAY) });
-	});
-
-	it('holds the second cart of a shopper reminded within the cooldown (data source memory)', async () => {
-		const reminded = cartRow({ email: 'pat@example.com', reminders_sent: 1, last_reminded_at: iso(NOW_MS - 3 * HOUR) });
-		const fresh = cartRow({ email: 'pat@example.com' });
-		const routed = await decideCarts({
-			items: [reminded, fresh],
-			parameters: { memoryMode: 'dataSource', options: { evaluateAt: NOW } },
-		});
-		expect(decisionOf(routed.wait[0])).toMatchObject({
-			reason: 'email_cooldown',
-			nextCheckAt: iso(NOW_MS - 3 * HOUR + DAY),
-		});
-		expect(routed.skip.map((j) => j.id)).toEqual([reminded.id]);
-	});
-
 	it('gives up after a two-day outage when the give-up window is one day, and not before', async () => {
 		const row = cartRow({ updated_at: iso(NOW_MS - 50 * HOUR) });
 		expect((await decideOne(row, { giveUpAfter: '1d' })).reason).toBe('gave_up');
@@ -184,31 +180,6 @@ describe('Abandoned Cart Filter rules across carts and runs', () => {
 		);
 		expect(second.reason).toBe('gave_up');
 	});
-
-	it('routes duplicate cart ids: the first row decides, the second is skipped', async () => {
-		const row = cartRow();
-		const routed = await decideCarts({ items: [row, { ...row }], parameters: { options: { evaluateAt: NOW } } });
-		expect(routed.send).toHaveLength(1);
-		expect(decisionOf(routed.skip[0]).reason).toBe('duplicate_cart');
-	});
-
-	it('keeps every item paired with its input', async () => {
-		const rows = [cartRow(), cartRow({ email: '' }), cartRow({ updated_at: iso(NOW_MS) })];
-		const routed = await decideCarts({ items: rows, parameters: { options: { evaluateAt: NOW } } });
-		const paired = routed.all.flat().map((item) => [item.pairedItem, item.json.id]);
-		expect(paired).toEqual(
-			expect.arrayContaining(rows.map((row, i) => [{ item: i }, row.id])),
-		);
-		expect(paired).toHaveLength(3);
-	});
-});
-
-describe('The reason-code reference', () => {
-	it('documents every reason code in docs/reason-codes.md', () => {
-		const doc = readFileSync(join(__dirname, '../../../docs/reason-codes.md'), 'utf8');
-		const codes = [...Object.keys(REASONS), ...Object.keys(MARK_REASONS)];
-		expect(codes.filter((code) => !doc.includes(`| \`${code}\` |`))).toEqual([]);
-	});
 });
 
 describe('Reminder timing across daylight-saving changes', () => {
@@ -222,10 +193,9 @@ describe('Reminder timing across daylight-saving changes', () => {
 	];
 
 	it.each(table)('%s', async (_name, zone, updatedAt, evaluateAt, reason) => {
-		const routed = await decideCarts({
-			items: [cartRow({ updated_at: updatedAt, created_at: updatedAt, timezone: zone })],
-			parameters: { options: { evaluateAt, sourceTimeZone: zone } },
+		const decision = await decideOne(cartRow({ updated_at: updatedAt, created_at: updatedAt, timezone: zone }), {
+			options: { evaluateAt, sourceTimeZone: zone },
 		});
-		expect(decisionOf([...routed.send, ...routed.wait, ...routed.skip][0]).reason).toBe(reason);
+		expect(decision.reason).toBe(reason);
 	});
 });
