@@ -32,12 +32,12 @@ export function checkListReference(reference: ListReference): ListReference {
 	return { mode: reference.mode, value };
 }
 
+/** The list a checked reference (see checkListReference, run where items are read) names in Constant Contact. */
 export async function resolveList(
 	api: ConstantContactApi,
-	reference: ListReference,
+	{ mode, value }: ListReference,
 	createIfMissing: boolean,
 ): Promise<ContactList> {
-	const { mode, value } = checkListReference(reference);
 	if (mode === 'name') {
 		const found = await api.findListByName(value);
 		if (found) return found;
