@@ -16,8 +16,8 @@ import type { ItemResult } from '../../nodes/AddToAutoresponderList/results';
 import { DEFAULT_REENTRY_FIELD, writeListEntry } from '../../nodes/AddToAutoresponderList/reentry';
 import { readShopper, type Shopper } from '../../nodes/AddToAutoresponderList/shopper';
 import { createFetchSend } from '../support/fetchTransport';
+import { authorizeUrl, exchangeCode, newState, readPastedRedirect, refreshAccessToken, type TokenSet } from '../support/oauth';
 import type { LiveConfig } from './config';
-import { authorizeUrl, exchangeCode, newState, readPastedRedirect, refreshAccessToken, type TokenSet } from './oauth';
 
 export interface LiveCheckOptions {
 	/** Where lines go; default console.log. */

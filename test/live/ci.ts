@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { authorizationCodeDance, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../e2e/oauth';
-import { type FakeConstantContact, startFakeConstantContact } from '../fake-constant-contact';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type FakeConstantContact, startFakeConstantContact } from '../fake-constant-contact';
+import { authorizationCodeDance } from '../support/oauth';
 
 type Mode = 'rotating' | 'long-lived';
 
@@ -39,8 +39,8 @@ async function checkMode(mode: Mode): Promise<string[]> {
 		const tokens = await authorizationCodeDance(cc, 'http://127.0.0.1:5679/live-check');
 		const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CC_')));
 		Object.assign(env, {
-			CC_CLIENT_ID: TEST_CLIENT_ID,
-			CC_CLIENT_SECRET: TEST_CLIENT_SECRET,
+			CC_CLIENT_ID: DEFAULT_CLIENT_ID,
+			CC_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
 			CC_REFRESH_TOKEN: tokens.refresh_token,
 			CC_LIST_NAME: LIST_NAME,
 			CC_TEST_EMAIL: TEST_EMAIL,

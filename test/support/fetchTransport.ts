@@ -1,6 +1,7 @@
 /**
  * A `send` for the Constant Contact client outside n8n (tests, the live smoke check, benchmarks): fetch with a
- * bearer token, refreshing once on 401 when given a way to refresh. Never puts a token into an error.
+ * bearer token, refreshing once on 401 when given a way to refresh (refreshInPlace of ./oauth). Never puts a token
+ * into an error.
  */
 import type { Send, TransportOutcome } from '../../nodes/ConstantContact/httpClient';
 
@@ -62,40 +63,5 @@ export function createFetchSend(options: FetchSendOptions): Send {
 			return await once(request);
 		}
 		return outcome;
-	};
-}
-
-export interface TokenPair {
-	accessToken: string;
-	refreshToken?: string;
-}
-
-/**
- * Refreshes with the OAuth refresh_token grant and HTTP Basic client authentication, as n8n's credential does
- * (authentication: header). Updates `tokens` in place (rotating refresh tokens come back new).
- */
-export function refreshWithBasicAuth(
-	tokenUrl: string,
-	clientId: string,
-	clientSecret: string,
-	tokens: TokenPair,
-): () => Promise<boolean> {
-	return async () => {
-		if (!tokens.refreshToken) return false;
-		const response = await fetch(tokenUrl, {
-			method: 'POST',
-			headers: {
-				Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
-				'Content-Type': 'application/x-www-form-urlencoded',
-				Accept: 'application/json',
-			},
-			body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken }).toString(),
-		});
-		if (!response.ok) return false;
-		const data = (await response.json()) as { access_token?: string; refresh_token?: string };
-		if (!data.access_token) return false;
-		tokens.accessToken = data.access_token;
-		if (data.refresh_token) tokens.refreshToken = data.refresh_token;
-		return true;
 	};
 }

@@ -7,7 +7,8 @@
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
-import { authorizationCodeDance, credentialEntry } from '../oauth';
+import { authorizationCodeDance } from '../../support/oauth';
+import { credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';

@@ -5,7 +5,8 @@
  */
 import type { FakeConstantContact, FakeConstantContactOptions } from '../../fake-constant-contact';
 import { CREDENTIAL_TYPE, nodeOutputs, type N8nInstance } from '../n8n';
-import { authorizationCodeDance, credentialEntry, type TokenData } from '../oauth';
+import { authorizationCodeDance, type TokenData } from '../../support/oauth';
+import { credentialEntry } from '../oauth';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { testWorkflow, type CredentialRef } from '../workflows';
 

@@ -3,8 +3,8 @@
  * in the type files the editor loads (no fallback to CUSTOM.*), and the credential's "Connect" button, driven
  * through the same REST calls the editor makes, ending with a working token from the stand-in.
  */
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../fake-constant-contact';
 import { CREDENTIAL_TYPE, NODE_TYPES, PACKAGE_NAME, nodeOutputs } from '../n8n';
-import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../oauth';
 import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { testWorkflow } from '../workflows';
@@ -37,7 +37,7 @@ export const editorConnect: Scenario = {
 		const created = await rest.json<{ id: string; name: string }>('POST', '/rest/credentials', {
 			name: 'Constant Contact (connected in the editor)',
 			type: CREDENTIAL_TYPE,
-			data: { clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, oauthBaseUrl: standIn.oauthBaseUrl, apiBaseUrl: standIn.apiBaseUrl },
+			data: { clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET, oauthBaseUrl: standIn.oauthBaseUrl, apiBaseUrl: standIn.apiBaseUrl },
 		});
 
 		// "Connect": n8n builds the authorize URL from the credential's expressions.

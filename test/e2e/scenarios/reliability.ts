@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { THROTTLED_MAX_RETRIES } from '../../../nodes/ConstantContact/limits';
-import type { FakeConstantContact } from '../../fake-constant-contact';
+import { DEFAULT_CLIENT_SECRET, type FakeConstantContact } from '../../fake-constant-contact';
+import type { TokenData } from '../../support/oauth';
 import { assertReminderListState, assertReminderRows, expireClaims, SHOP_CARTS, type SeededAccount } from '../carts';
 import { delay, freePort, nodeOutputs, type N8nInstance, type WorkflowJson } from '../n8n';
-import { TEST_CLIENT_SECRET, type TokenData } from '../oauth';
 import { expect, type Scenario } from '../scenario';
 import { testWorkflow, withManualTrigger } from '../workflows';
 import { storedTokens } from './credential';
@@ -37,7 +37,7 @@ function logsOf(n8n: N8nInstance): Array<{ file: string; text: string }> {
 /** The run's secrets: every token pair n8n held (before and after refreshes) and the client secret. */
 async function assertNoSecretsInLogs(n8n: N8nInstance, credentialId: string, tokens: TokenData[]): Promise<number> {
 	const pairs = [...tokens, await storedTokens(n8n, credentialId)];
-	const secrets = [...new Set([...pairs.flatMap((t) => [t.access_token, t.refresh_token]), TEST_CLIENT_SECRET].filter((s): s is string => !!s))];
+	const secrets = [...new Set([...pairs.flatMap((t) => [t.access_token, t.refresh_token]), DEFAULT_CLIENT_SECRET].filter((s): s is string => !!s))];
 	const logs = logsOf(n8n);
 	for (const { file, text } of logs) {
 		const leaked = secrets.filter((secret) => text.includes(secret));

@@ -1,14 +1,27 @@
 /**
- * The OAuth2 calls of the live check. The package's Constant Contact client covers the /v3 API only; tokens come
- * from Constant Contact's authorization server, with HTTP Basic client authentication as n8n's credential sends it.
+ * The one OAuth2 client of the tests, the live check, the end-to-end scenarios and the benchmarks: Constant Contact's
+ * authorization-code and refresh-token grants, with HTTP Basic client authentication as n8n's credential sends them
+ * (authentication: header). What an answer says never contains a token.
  */
 import { randomBytes } from 'node:crypto';
 
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fake-constant-contact';
+
 export interface OAuthApp {
-	/** e.g. https://authz.constantcontact.com/oauth2/default/v1 */
+	/** e.g. https://authz.constantcontact.com/oauth2/default/v1, or the stand-in's oauthBaseUrl */
 	oauthBaseUrl: string;
 	clientId: string;
 	clientSecret: string;
+}
+
+/** The token endpoint's answer as n8n stores it in the credential's oauthTokenData. */
+export interface TokenData {
+	access_token: string;
+	refresh_token?: string;
+	expires_in?: number;
+	token_type?: string;
+	scope?: string;
+	[key: string]: unknown;
 }
 
 export interface TokenSet {
@@ -18,23 +31,25 @@ export interface TokenSet {
 	scope?: string;
 }
 
-/** The token endpoint's answer: new tokens, or what it said (never containing a token). */
-export type TokenAnswer = { ok: true; tokens: TokenSet } | { ok: false; status: number; said: string };
+/** New tokens, or what the token endpoint said (never containing a token). */
+export type TokenAnswer = { ok: true; tokens: TokenSet; tokenData: TokenData } | { ok: false; status: number; said: string };
+
+/** The scope n8n's Constant Contact credential asks for. */
+export const CREDENTIAL_SCOPE = 'contact_data offline_access';
 
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '');
+
+/** The stand-in's own OAuth app (registered in every stand-in at start). */
+export function standInApp(standIn: { oauthBaseUrl: string }): OAuthApp {
+	return { oauthBaseUrl: standIn.oauthBaseUrl, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET };
+}
 
 export function newState(): string {
 	return randomBytes(16).toString('base64url');
 }
 
 export function authorizeUrl(app: OAuthApp, redirectUri: string, scope: string, state: string): string {
-	const query = new URLSearchParams({
-		response_type: 'code',
-		client_id: app.clientId,
-		redirect_uri: redirectUri,
-		scope,
-		state,
-	});
+	const query = new URLSearchParams({ response_type: 'code', client_id: app.clientId, redirect_uri: redirectUri, scope, state });
 	return `${trimSlash(app.oauthBaseUrl)}/authorize?${query.toString()}`;
 }
 
@@ -60,6 +75,44 @@ export async function exchangeCode(app: OAuthApp, code: string, redirectUri: str
 
 export async function refreshAccessToken(app: OAuthApp, refreshToken: string): Promise<TokenAnswer> {
 	return await tokenRequest(app, { grant_type: 'refresh_token', refresh_token: refreshToken });
+}
+
+/** A refresh for createFetchSend: renews `tokens` in place (a rotating refresh token comes back new). */
+export function refreshInPlace(app: OAuthApp, tokens: TokenSet): () => Promise<boolean> {
+	return async () => {
+		if (!tokens.refreshToken) return false;
+		const answer = await refreshAccessToken(app, tokens.refreshToken);
+		if (!answer.ok) return false;
+		tokens.accessToken = answer.tokens.accessToken;
+		if (answer.tokens.refreshToken) tokens.refreshToken = answer.tokens.refreshToken;
+		return true;
+	};
+}
+
+/**
+ * The authorization-code flow against the stand-in, as a browser and a server do it: the stand-in approves at once
+ * and redirects with a code, which is exchanged for tokens. Throws when any step goes wrong.
+ */
+export async function authorizationCodeDance(
+	standIn: { oauthBaseUrl: string },
+	redirectUri = 'http://127.0.0.1:5678/rest/oauth2-credential/callback',
+	scope = CREDENTIAL_SCOPE,
+): Promise<TokenData> {
+	const app = standInApp(standIn);
+	const state = newState();
+	const approval = await fetch(authorizeUrl(app, redirectUri, scope, state), { redirect: 'manual' });
+	const location = approval.headers.get('location');
+	if (approval.status < 300 || approval.status >= 400 || !location) {
+		throw new Error(`authorize answered ${approval.status} without a redirect: ${(await approval.text()).slice(0, 300)}`);
+	}
+	const back = new URL(location);
+	const code = back.searchParams.get('code');
+	if (back.searchParams.get('state') !== state) throw new Error('authorize redirect lost the state parameter');
+	if (!code) throw new Error(`authorize redirected without a code: ${back.searchParams.get('error')} ${back.searchParams.get('error_description')}`);
+	const answer = await exchangeCode(app, code, redirectUri);
+	if (!answer.ok) throw new Error(`token exchange answered ${answer.status}: ${answer.said}`);
+	if (!answer.tokenData.refresh_token) throw new Error('token exchange returned no refresh token although offline_access was asked for');
+	return answer.tokenData;
 }
 
 async function tokenRequest(app: OAuthApp, params: Record<string, string>): Promise<TokenAnswer> {
@@ -92,6 +145,7 @@ async function tokenRequest(app: OAuthApp, params: Record<string, string>): Prom
 	}
 	return {
 		ok: true,
+		tokenData: body as TokenData,
 		tokens: {
 			accessToken: body.access_token,
 			refreshToken: typeof body.refresh_token === 'string' ? body.refresh_token : undefined,
