@@ -1,8 +1,8 @@
 /** Remove Contact from List's "Clear Cart Fields": a recovered cart's details do not stay in Constant Contact. */
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { runNode, useStandIn } from './setup';
+import { runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn(false);
+const standIn = useAutoresponderStandIn(false);
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -11,7 +11,7 @@ function removeWithClearing(clearCartFields: string) {
 	return {
 		operation: 'removeContact',
 		list: { __rl: true, mode: 'id', value: listId },
-		email: (item: { email?: unknown }) => item.email,
+		email: '={{ $json.email }}',
 		options: { clearCartFields },
 	};
 }

@@ -2,9 +2,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { runNode, useStandIn } from './setup';
+import { runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn(false);
+const standIn = useAutoresponderStandIn(false);
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -13,7 +13,7 @@ function removeParameters(options: IDataObject = {}) {
 	return {
 		operation: 'removeContact',
 		list: { __rl: true, mode: 'id', value: listId },
-		email: (item: IDataObject) => item.email,
+		email: '={{ $json.email }}',
 		options,
 	};
 }
@@ -65,7 +65,7 @@ describe('Remove Contact from List', () => {
 	});
 
 	describe('with the contact ID the workflow kept', () => {
-		const removeById = (options: IDataObject = {}) => removeParameters({ contactId: (item: IDataObject) => item.contactId, ...options });
+		const removeById = (options: IDataObject = {}) => removeParameters({ contactId: '={{ $json.contactId }}', ...options });
 		const contactRequests = () => fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3/contacts'));
 
 		it('removes without a look-up, 500 per activity, and waits for the activities together', async () => {
