@@ -6,9 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
+import { DAY, HOUR, iso, MINUTE, shopperCart } from '../test/support/carts';
 
 /** mulberry32: a tiny seeded PRNG, so every run (and both variants) gets the same carts. */
 function random(seed: number): () => number {
@@ -32,7 +30,6 @@ const PRODUCTS = [
 
 export function generateCarts(count: number, nowMs: number, seed = 42): IDataObject[] {
 	const next = random(seed);
-	const iso = (ms: number) => new Date(ms).toISOString();
 	const carts: IDataObject[] = new Array(count);
 	for (let i = 0; i < count; i++) {
 		const kind = next();
@@ -47,21 +44,25 @@ export function generateCarts(count: number, nowMs: number, seed = 42): IDataObj
 		});
 		const total = items.reduce((sum, line) => sum + line.unit_price * line.qty, 0);
 		const updatedAt = nowMs - idleMs;
-		carts[i] = {
-			id: `cart-${seed}-${i + 1}`,
-			email: kind >= 0.82 && kind < 0.88 ? "" : `shopper${seed}-${i + 1}@example.com`,
-			first_name: 'Ada',
-			created_at: iso(updatedAt - 20 * MINUTE),
-			updated_at: iso(updatedAt),
-			completed_at: completed ? iso(updatedAt + 5 * MINUTE) : null,
-			order_id: completed ? `ORD-${i + 1}` : null,
-			status: completed ? 'paid' : 'open',
-			total: total.toFixed(2),
-			currency: 'EUR',
-			items,
-			marketing_consent: !(kind >= 0.88 && kind < 0.94),
-			timezone: ZONES[i % ZONES.length],
-		};
+		// The shop's row with its line items too: the filter reads `items` before `item_count`
+		carts[i] = shopperCart(
+			i + 1,
+			{
+				id: `cart-${seed}-${i + 1}`,
+				email: kind >= 0.82 && kind < 0.88 ? '' : `shopper${seed}-${i + 1}@example.com`,
+				first_name: 'Ada',
+				created_at: iso(updatedAt - 20 * MINUTE),
+				completed_at: completed ? iso(updatedAt + 5 * MINUTE) : null,
+				order_id: completed ? `ORD-${i + 1}` : null,
+				status: completed ? 'paid' : 'open',
+				total: total.toFixed(2),
+				item_count: items.length,
+				items,
+				marketing_consent: !(kind >= 0.88 && kind < 0.94),
+				timezone: ZONES[i % ZONES.length],
+			},
+			{ now: updatedAt, idleMinutes: 0 },
+		);
 	}
 	return carts;
 }

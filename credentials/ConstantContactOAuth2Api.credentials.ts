@@ -3,6 +3,8 @@ import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 /** Constant Contact's production endpoints; tests point a stored credential elsewhere through the hidden base-URL fields. */
 export const CONSTANT_CONTACT_OAUTH_BASE_URL = 'https://authz.constantcontact.com/oauth2/default/v1';
 export const CONSTANT_CONTACT_API_BASE_URL = 'https://api.cc.email/v3';
+/** Contacts and lists, and a refresh token (offline_access) so scheduled workflows keep working. */
+export const CONSTANT_CONTACT_SCOPE = 'contact_data offline_access';
 
 export class ConstantContactOAuth2Api implements ICredentialType {
 	name = 'constantContactOAuth2Api';
@@ -58,7 +60,7 @@ export class ConstantContactOAuth2Api implements ICredentialType {
 			displayName: 'Scope',
 			name: 'scope',
 			type: 'hidden',
-			default: 'contact_data offline_access',
+			default: CONSTANT_CONTACT_SCOPE,
 		},
 		{
 			displayName: 'Auth URI Query Parameters',
@@ -74,3 +76,6 @@ export class ConstantContactOAuth2Api implements ICredentialType {
 		},
 	];
 }
+
+/** The name nodes and stored credentials use, read from the class: n8n's lint checks the literal there. */
+export const CONSTANT_CONTACT_CREDENTIAL = new ConstantContactOAuth2Api().name;

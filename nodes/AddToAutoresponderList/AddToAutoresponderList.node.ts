@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../ConstantContact/n8nAdapter';
+import { CONSTANT_CONTACT_CREDENTIAL, toNodeError } from '../ConstantContact/n8nAdapter';
 import { searchLists } from './listSearch';
 import * as addContact from './operations/addContact';
 import * as removeContact from './operations/removeContact';
@@ -36,7 +36,7 @@ export class AddToAutoresponderList implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'constantContactOAuth2Api', required: true }],
+		credentials: [{ name: CONSTANT_CONTACT_CREDENTIAL, required: true }],
 		properties: [
 			{
 				displayName: 'Operation',

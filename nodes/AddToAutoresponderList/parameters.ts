@@ -1,7 +1,8 @@
 /** Parameters both operations share: the list, the shopper's email and the options every run has. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LIST_ID_PATTERN } from './lists';
+import { UUID_PATTERN } from '../ConstantContact/limits';
+import { EXAMPLE_LIST_ID } from './lists';
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
@@ -24,11 +25,11 @@ export const listLocator: INodeProperties = {
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: 'e.g. 3f1c2a9e-5b7d-11ee-8c99-0242ac120002',
+			placeholder: `e.g. ${EXAMPLE_LIST_ID}`,
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: LIST_ID_PATTERN, errorMessage: 'A list ID is a UUID like 3f1c2a9e-5b7d-11ee-8c99-0242ac120002' },
+					properties: { regex: UUID_PATTERN, errorMessage: `A list ID is a UUID like ${EXAMPLE_LIST_ID}` },
 				},
 			],
 		},

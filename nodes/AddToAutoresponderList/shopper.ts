@@ -1,11 +1,11 @@
 /** A shopper as the node receives it: validated email, consent, names and cart values ready for Constant Contact. */
 import { emailProblem, normalizeEmail } from '../ConstantContact/email';
 import {
+	isUuid,
 	MAX_CUSTOM_FIELD_LABEL_LENGTH,
 	MAX_CUSTOM_FIELD_VALUE_LENGTH,
 	MAX_EMAIL_LENGTH,
 	MAX_NAME_LENGTH,
-	UUID_PATTERN,
 } from '../ConstantContact/limits';
 import { InvalidInputError } from './results';
 
@@ -52,7 +52,7 @@ export function checkContactId(value: unknown): { contactId?: string } | { probl
 		return { problem: `The contact ID must be text (a UUID such as 1618ae62-…); got ${typeof value}.` };
 	}
 	if (contactId === '') return {};
-	if (!new RegExp(UUID_PATTERN).test(contactId)) {
+	if (!isUuid(contactId)) {
 		return { problem: `${JSON.stringify(contactId)} is not a Constant Contact contact ID (a UUID such as 1618ae62-4752-11e9-9c8a-fa163e6b01c1).` };
 	}
 	return { contactId };

@@ -15,7 +15,6 @@ import {
 	MAX_IMPORT_BYTES,
 } from './limits';
 import type {
-	AccountSummary,
 	Activity,
 	Contact,
 	ContactCreateBody,
@@ -343,16 +342,6 @@ export class ConstantContactApi {
 			for (const activity of unseen) latest.set(activity.activity_id, await this.getActivity(activity.activity_id));
 		}
 		return activities.map((activity) => latest.get(activity.activity_id)!);
-	}
-
-	// ---- account ----------------------------------------------------------------------------------------
-	/** Needs the account_read scope. */
-	async getAccountSummary(): Promise<AccountSummary> {
-		return await this.client.request<AccountSummary>({
-			method: 'GET',
-			path: '/account/summary',
-			action: 'read the account summary',
-		});
 	}
 }
 

@@ -7,10 +7,6 @@ export const REQUESTS_PER_DAY = 10_000;
 
 /** contact_ids per add_list_memberships / remove_list_memberships activity. */
 export const MAX_CONTACT_IDS_PER_ACTIVITY = 500;
-/** Target list_ids per membership activity and per import. */
-export const MAX_LISTS_PER_ACTIVITY = 50;
-/** Lists one contact can belong to. */
-export const MAX_LISTS_PER_CONTACT = 50;
 
 /** Contacts per contacts_json_import request. */
 export const MAX_CONTACTS_PER_IMPORT = 40_000;
@@ -21,8 +17,6 @@ export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
 export const MAX_CUSTOM_FIELD_VALUE_LENGTH = 255;
 /** Custom fields one account can define. */
 export const MAX_CUSTOM_FIELDS_PER_ACCOUNT = 100;
-/** custom_fields items in one sign_up_form request. */
-export const MAX_CUSTOM_FIELDS_PER_SIGN_UP_FORM = 50;
 /** custom_fields items per contact in POST /contacts, PUT /contacts and the JSON import. */
 export const MAX_CUSTOM_FIELDS_PER_CONTACT_WRITE = 25;
 /** Characters in a custom field label. */
@@ -39,6 +33,11 @@ export const MAX_LIST_NAME_LENGTH = 255;
 
 /** Constant Contact's IDs of lists, contacts and custom fields are UUIDs. */
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID = new RegExp(UUID_PATTERN);
+
+export function isUuid(value: string): boolean {
+	return UUID.test(value);
+}
 
 /** Page sizes: the largest each endpoint accepts. */
 export const CONTACTS_PAGE_SIZE = 500;

@@ -9,12 +9,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { CONSTANT_CONTACT_API_BASE_URL, CONSTANT_CONTACT_CREDENTIAL } from '../../credentials/ConstantContactOAuth2Api.credentials';
 import { ConstantContactApi } from './api';
 import { ConstantContactClient, type ConstantContactClientOptions, type Send, type TransportOutcome } from './httpClient';
 import { ConstantContactError } from './errors';
 
-export const CONSTANT_CONTACT_CREDENTIAL = 'constantContactOAuth2Api';
-const DEFAULT_API_BASE_URL = 'https://api.cc.email/v3';
+// Re-exported so the nodes reach everything Constant Contact through the client layer.
+export { CONSTANT_CONTACT_CREDENTIAL };
 
 type N8nContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -90,7 +91,7 @@ export function normaliseN8nError(error: unknown): TransportOutcome {
 	return { kind: 'failure', message };
 }
 
-export function n8nSend(context: N8nContext): Send {
+function n8nSend(context: N8nContext): Send {
 	return async (request) => {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -119,10 +120,10 @@ export function n8nSend(context: N8nContext): Send {
 	};
 }
 
-export async function readApiBaseUrl(context: N8nContext): Promise<string> {
+async function readApiBaseUrl(context: N8nContext): Promise<string> {
 	const credentials = await context.getCredentials(CONSTANT_CONTACT_CREDENTIAL);
 	const apiBaseUrl = credentials.apiBaseUrl;
-	return typeof apiBaseUrl === 'string' && apiBaseUrl.trim() !== '' ? apiBaseUrl.trim() : DEFAULT_API_BASE_URL;
+	return typeof apiBaseUrl === 'string' && apiBaseUrl.trim() !== '' ? apiBaseUrl.trim() : CONSTANT_CONTACT_API_BASE_URL;
 }
 
 /** The client and typed API for one node execution (or one list search). */

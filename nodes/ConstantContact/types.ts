@@ -153,11 +153,3 @@ export type JsonImportContact = { email: string; first_name?: string; last_name?
 	string,
 	string | undefined
 >;
-
-export interface AccountSummary {
-	organization_name?: string;
-	contact_email?: string;
-	encoded_account_id?: string;
-	time_zone_id?: string;
-	[key: string]: unknown;
-}

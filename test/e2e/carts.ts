@@ -4,19 +4,14 @@
  * shopper, an existing customer), plus the checks on both afterwards.
  */
 import type { FakeConstantContact } from '../fake-constant-contact';
+import { recoveryUrl, type CartRow as ShopRow } from '../support/carts';
 import type { TestDatabase } from './postgres';
 import { expect } from './scenario';
 
 export const REMINDER_LIST = 'Abandoned cart reminders';
 
-export interface ShopCart {
-	id: string;
-	email: string;
-	first_name: string;
-	marketing_consent: boolean;
-	status: string;
-	item_count: number;
-	total: string;
+/** A cart row of the e2e shop (test/support/carts.ts's columns; times relative to the database's now()). */
+export interface ShopCart extends Pick<ShopRow, 'id' | 'email' | 'first_name' | 'marketing_consent' | 'status' | 'item_count' | 'total'> {
 	/** Minutes since the shopper's last activity. */
 	idleMinutes: number;
 	timezone?: string;
@@ -47,9 +42,7 @@ export const SHOP_CARTS: ShopCart[] = [
 	{ id: 'cart-1009', email: 'heidi.ordered@example.com', first_name: 'Heidi', marketing_consent: true, status: 'completed', item_count: 2, total: '74.00', idleMinutes: 400, completed: true, expected: 'not selected', reachesList: false },
 ];
 
-export function recoveryUrl(cartId: string): string {
-	return `https://shop.example.com/cart/recover/${cartId}`;
-}
+export { recoveryUrl };
 
 export async function seedShopDatabase(db: TestDatabase, carts: ShopCart[] = SHOP_CARTS): Promise<void> {
 	for (const cart of carts) {

@@ -1,3 +1,4 @@
+import { shopperCart } from '../support/carts';
 import { clearProcessedItems, createCredentialStore, runWorkflow } from '.';
 import countRuns from './workflows/count-runs.json';
 import listContactLists from './workflows/list-contact-lists.json';
@@ -5,10 +6,7 @@ import packageNode from './workflows/package-node.json';
 import skipSeenCarts from './workflows/skip-seen-carts.json';
 import triggerThenEcho from './workflows/trigger-then-echo.json';
 
-const cartRows = [
-	{ cartId: 'cart-1001', email: 'ana@example.com', total: 84.5 },
-	{ cartId: 'cart-1002', email: 'ben@example.com', total: 12 },
-];
+const cartRows = [shopperCart(1), shopperCart(2)];
 
 describe('the workflow harness', () => {
 	it('runs the cart rows from the test trigger through the next node, each item paired with its row', async () => {
@@ -127,10 +125,10 @@ describe('the workflow harness', () => {
 		const workflow = structuredClone(skipSeenCarts);
 
 		const first = await runWorkflow(workflow, { items: cartRows });
-		const second = await runWorkflow(workflow, { items: [...cartRows, { cartId: 'cart-1003' }] });
+		const second = await runWorkflow(workflow, { items: [...cartRows, shopperCart(3)] });
 
-		expect(first.outputsOf('Skip Seen Carts').map((item) => item.cartId)).toEqual(['cart-1001', 'cart-1002']);
-		expect(second.outputsOf('Skip Seen Carts').map((item) => item.cartId)).toEqual(['cart-1003']);
+		expect(first.outputsOf('Skip Seen Carts').map((item) => item.id)).toEqual(['cart-1001', 'cart-1002']);
+		expect(second.outputsOf('Skip Seen Carts').map((item) => item.id)).toEqual(['cart-1003']);
 	});
 
 	it('resolves the credential URLs from the stored OAuth base URL, as n8n resolves the expression defaults', () => {

@@ -1,25 +1,19 @@
-import type { FakeConstantContact } from '../fake-constant-contact';
-import { startFakeConstantContact } from '../fake-constant-contact';
+import { useStandIn } from '../support/standIn';
 import { createCredentialStore, createStandInCredential, runWorkflow, searchList } from '.';
 import listContactLists from './workflows/list-contact-lists.json';
 
 const CREDENTIAL = 'constantContactOAuth2Api';
 
 describe("the harness's Constant Contact credential, through n8n-core's OAuth2 request path", () => {
-	let fakeCc: FakeConstantContact;
-
-	beforeEach(async () => {
-		fakeCc = await startFakeConstantContact({ requestsPerSecond: null, dailyQuota: null });
-		fakeCc.control.seedList({ name: 'Abandoned cart reminders' });
-	});
-
-	afterEach(async () => {
-		expect(fakeCc.control.contractViolations()).toEqual([]);
-		await fakeCc.stop();
+	const standIn = useStandIn({
+		per: 'test',
+		requestsPerSecond: null,
+		dailyQuota: null,
+		seed: (fakeCc) => void fakeCc.control.seedList({ name: 'Abandoned cart reminders' }),
 	});
 
 	it('reads the contact lists with the token the stand-in issued', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(standIn.fakeCc) });
 
 		const run = await runWorkflow(listContactLists, { credentials });
 
@@ -31,17 +25,17 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 	});
 
 	it('refreshes an expired access token through the token URL and stores the rotated pair', async () => {
-		const connected = createStandInCredential(fakeCc);
+		const connected = createStandInCredential(standIn.fakeCc);
 		const credentials = createCredentialStore({ [CREDENTIAL]: connected });
 		await runWorkflow(listContactLists, { credentials });
-		fakeCc.control.expireAllAccessTokens();
-		fakeCc.control.clearRequestLog();
+		standIn.fakeCc.control.expireAllAccessTokens();
+		standIn.fakeCc.control.clearRequestLog();
 
 		const run = await runWorkflow(listContactLists, { credentials });
 
 		expect(run.status).toBe('success');
 		expect(run.outputsOf('List Contact Lists')[0].lists).toHaveLength(1);
-		expect(fakeCc.control.requestLog().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
+		expect(standIn.fakeCc.control.requestLog().map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
 			'GET /v3/contact_lists 401',
 			'POST /oauth2/default/v1/token 200',
 			'GET /v3/contact_lists 200',
@@ -56,10 +50,10 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 	});
 
 	it('refreshes again on a later run with the refresh token the previous refresh stored', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
-		fakeCc.control.expireAllAccessTokens();
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(standIn.fakeCc) });
+		standIn.fakeCc.control.expireAllAccessTokens();
 		await runWorkflow(listContactLists, { credentials });
-		fakeCc.control.expireAllAccessTokens();
+		standIn.fakeCc.control.expireAllAccessTokens();
 
 		const run = await runWorkflow(listContactLists, { credentials });
 
@@ -68,9 +62,9 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 	});
 
 	it('refreshes once when two runs at the same time find the token expired, as the in-process refresh lock allows', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
-		fakeCc.control.expireAllAccessTokens();
-		fakeCc.control.clearRequestLog();
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(standIn.fakeCc) });
+		standIn.fakeCc.control.expireAllAccessTokens();
+		standIn.fakeCc.control.clearRequestLog();
 
 		const runs = await Promise.all([
 			runWorkflow(listContactLists, { credentials }),
@@ -78,14 +72,14 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 		]);
 
 		expect(runs.map((run) => run.status)).toEqual(['success', 'success']);
-		expect(fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/token'))).toHaveLength(1);
+		expect(standIn.fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/token'))).toHaveLength(1);
 		expect(credentials.updates).toHaveLength(1);
 	});
 
 	it("searches lists as the editor's list picker does, refreshing the token on the way", async () => {
-		fakeCc.control.seedList({ name: 'Newsletter' });
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
-		fakeCc.control.expireAllAccessTokens();
+		standIn.fakeCc.control.seedList({ name: 'Newsletter' });
+		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(standIn.fakeCc) });
+		standIn.fakeCc.control.expireAllAccessTokens();
 
 		const found = await searchList('harness.listContactLists', 'searchLists', { credentials, filter: 'abandoned' });
 
@@ -94,8 +88,8 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 	});
 
 	it('asks for the credential to be reconnected when the refresh token is no longer valid', async () => {
-		const connected = createStandInCredential(fakeCc);
-		fakeCc.control.expireAllAccessTokens();
+		const connected = createStandInCredential(standIn.fakeCc);
+		standIn.fakeCc.control.expireAllAccessTokens();
 		await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
 
 		// The same stale credential again: its refresh token was rotated out by the first run.
@@ -106,10 +100,10 @@ describe("the harness's Constant Contact credential, through n8n-core's OAuth2 r
 	});
 
 	it('keeps tokens and the client secret out of the run data and what n8n logged, on refresh and on failed refresh', async () => {
-		const connected = createStandInCredential(fakeCc);
-		fakeCc.control.expireAllAccessTokens();
+		const connected = createStandInCredential(standIn.fakeCc);
+		standIn.fakeCc.control.expireAllAccessTokens();
 		const refreshed = await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
-		fakeCc.control.expireAllAccessTokens();
+		standIn.fakeCc.control.expireAllAccessTokens();
 		const failed = await runWorkflow(listContactLists, { credentials: { [CREDENTIAL]: connected } });
 
 		const tokens = connected.oauthTokenData as { access_token: string; refresh_token: string };

@@ -15,6 +15,7 @@ import { removeShoppersFromList } from '../../nodes/AddToAutoresponderList/remov
 import type { ItemResult } from '../../nodes/AddToAutoresponderList/results';
 import { DEFAULT_REENTRY_FIELD, writeListEntry } from '../../nodes/AddToAutoresponderList/reentry';
 import { readShopper, type Shopper } from '../../nodes/AddToAutoresponderList/shopper';
+import { getAccountSummary } from '../support/account';
 import { createFetchSend } from '../support/fetchTransport';
 import { authorizeUrl, exchangeCode, newState, readPastedRedirect, refreshAccessToken, type TokenSet } from '../support/oauth';
 import type { LiveConfig } from './config';
@@ -245,7 +246,7 @@ async function listStep(run: Run): Promise<string> {
 	if (scope && !scope.includes('account_read') && !scope.includes('account_update')) {
 		parts.push('account summary skipped (no account_read scope)');
 	} else {
-		const summary = await api.getAccountSummary().catch((error: ConstantContactError) => {
+		const summary = await getAccountSummary(api).catch((error: ConstantContactError) => {
 			// Without a scope list in the token answer, a 403 is how Constant Contact says account_read is missing.
 			if (!scope && error.status === 403) return undefined;
 			throw error;

@@ -2,14 +2,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import {
+	CONSTANT_CONTACT_API_BASE_URL,
+	CONSTANT_CONTACT_OAUTH_BASE_URL,
+	CONSTANT_CONTACT_SCOPE,
+} from '../../credentials/ConstantContactOAuth2Api.credentials';
 import { MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT } from '../../nodes/ConstantContact/limits';
 import { DEFAULT_REENTRY_FIELD } from '../../nodes/AddToAutoresponderList/reentry';
 import { checkEmail } from '../../nodes/AddToAutoresponderList/shopper';
 
-export const CONSTANT_CONTACT_OAUTH_BASE_URL = 'https://authz.constantcontact.com/oauth2/default/v1';
-export const CONSTANT_CONTACT_API_BASE_URL = 'https://api.cc.email/v3';
 /** The credential's scopes, plus account_read so the check can show which account it is connected to. */
-export const LIVE_CHECK_SCOPE = 'contact_data offline_access account_read';
+export const LIVE_CHECK_SCOPE = `${CONSTANT_CONTACT_SCOPE} account_read`;
 export const LIVE_CHECK_REDIRECT_URI = 'https://localhost';
 /** Used when no template maps custom fields. */
 export const FALLBACK_FIELD_LABELS = ['ac_cart_id', 'ac_cart_url', 'ac_cart_total', 'ac_items_summary', 'ac_abandoned_at'];

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { SERVER_ERROR_MAX_RETRIES } from '../../nodes/ConstantContact/limits';
-import { type Fault, type FakeConstantContact, startFakeConstantContact } from '../fake-constant-contact';
+import type { Fault, FakeConstantContact } from '../fake-constant-contact';
+import { useStandIn } from '../support/standIn';
 import { addShoppersToList } from '../../nodes/AddToAutoresponderList/addToList';
 import { unchangedContact } from '../../nodes/AddToAutoresponderList/contactUpdate';
 import { removeShoppersFromList } from '../../nodes/AddToAutoresponderList/removeFromList';
@@ -40,10 +41,10 @@ async function check(config: LiveConfig, options: LiveCheckOptions = {}): Promis
 
 describe('the live check against a freshly started stand-in', () => {
 	let cc: FakeConstantContact;
-	afterEach(async () => await cc.stop());
+	const standIn = useStandIn({ per: 'test' });
 
 	it('passes all eight steps with rotating refresh tokens, reports them as rotating and hands over the new refresh token', async () => {
-		cc = await startFakeConstantContact({ refreshTokenMode: 'rotating' });
+		cc = await standIn.restart({ refreshTokenMode: 'rotating' });
 		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
 		const kept: string[] = [];
 		const { result, lines } = await check(configFor(cc, issued.refresh_token), { onRefreshToken: (token) => void kept.push(token) });
@@ -68,7 +69,7 @@ describe('the live check against a freshly started stand-in', () => {
 	});
 
 	it('passes with long-lived refresh tokens, finds the existing list and fields, and deletes the contact when asked', async () => {
-		cc = await startFakeConstantContact({ refreshTokenMode: 'long-lived' });
+		cc = await standIn.restart({ refreshTokenMode: 'long-lived' });
 		cc.control.seedList({ name: LIST_NAME, automation: true });
 		cc.control.seedCustomField({ label: 'ac_cart_total' });
 		const issued = cc.control.issueTokens();
@@ -84,7 +85,7 @@ describe('the live check against a freshly started stand-in', () => {
 	});
 
 	it('authorizes with a pasted redirect address when no refresh token is set and a terminal is there', async () => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null });
+		cc = await standIn.restart({ requestsPerSecond: null });
 		const askForRedirect = async (url: string) => (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
 		const { result, lines } = await check(configFor(cc, undefined), { askForRedirect, requestsPerSecond: 1000 });
 
@@ -94,7 +95,7 @@ describe('the live check against a freshly started stand-in', () => {
 	});
 
 	it('never prints the client secret, a refresh token or an access token', async () => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null });
+		cc = await standIn.restart({ requestsPerSecond: null });
 		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
 		const kept: string[] = [];
 		const { lines } = await check(configFor(cc, issued.refresh_token), {
@@ -110,14 +111,14 @@ describe('the live check against a freshly started stand-in', () => {
 
 describe('what Constant Contact does with a PUT and an email look-up, and whether the merchant\'s data survives', () => {
 	let cc: FakeConstantContact;
-	afterEach(async () => await cc.stop());
+	const standIn = useStandIn({ per: 'test' });
 	const quickly = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
 
 	it.each([
 		['replace', 'exact', 'replaced', 'case-sensitive'],
 		['merge', 'case-insensitive', 'merged', 'case-insensitive'],
 	] as const)('prints the verdicts for a stand-in whose PUT does %s and whose look-up is %s, and keeps the data either way', async (putSemantics, emailLookup, put, lookup) => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20, putSemantics, emailLookup });
+		cc = await standIn.restart({ requestsPerSecond: null, activityProcessingMs: 20, putSemantics, emailLookup });
 		const issued = cc.control.issueTokens();
 		const { result, lines } = await check(configFor(cc, issued.refresh_token), { sleep: quickly, requestsPerSecond: 1000 });
 
@@ -134,7 +135,7 @@ describe('what Constant Contact does with a PUT and an email look-up, and whethe
 	});
 
 	it('catches a write that erases the merchant\'s data: step 7 fails and says what was lost', async () => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
+		cc = await standIn.restart({ requestsPerSecond: null, activityProcessingMs: 20 });
 		const issued = cc.control.issueTokens();
 		// The write this package used to make: a PUT carrying only the cart fields (its own) and the reminder list.
 		const partialPut: WritePaths['addShoppersToList'] = async (api, shoppers, settings) => {
@@ -162,7 +163,7 @@ describe('what Constant Contact does with a PUT and an email look-up, and whethe
 	});
 
 	it('never signs up an unsubscribed test contact again: step 4 fails and says why', async () => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
+		cc = await standIn.restart({ requestsPerSecond: null, activityProcessingMs: 20 });
 		cc.control.seedContact({ email: TEST_EMAIL, permission: 'unsubscribed' });
 		const issued = cc.control.issueTokens();
 		const { result, lines } = await check(configFor(cc, issued.refresh_token), { sleep: quickly, requestsPerSecond: 1000 });
@@ -175,12 +176,7 @@ describe('what Constant Contact does with a PUT and an email look-up, and whethe
 });
 
 describe('a failure in each step', () => {
-	let cc: FakeConstantContact;
-	beforeAll(async () => {
-		cc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
-	});
-	afterAll(async () => await cc.stop());
-	beforeEach(() => cc.control.reset());
+	const standIn = useStandIn({ requestsPerSecond: null, activityProcessingMs: 20 });
 
 	// Retry back-offs and polls in a few milliseconds; the stand-in's rate limit is off for these runs.
 	const quickly = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 5)));
@@ -195,7 +191,7 @@ describe('a failure in each step', () => {
 	];
 
 	it('step 1: an invalid refresh token is reported with the token endpoint\'s answer, and nothing else runs', async () => {
-		const { result, lines } = await check(configFor(cc, 'not-a-refresh-token'), { sleep: quickly, requestsPerSecond: 1000 });
+		const { result, lines } = await check(configFor(standIn.fakeCc, 'not-a-refresh-token'), { sleep: quickly, requestsPerSecond: 1000 });
 
 		expect(result.ok).toBe(false);
 		expect(result.steps[0].status).toBe('failed');
@@ -205,19 +201,19 @@ describe('a failure in each step', () => {
 	});
 
 	it('step 1: without a refresh token and without a terminal, it says how to get one', async () => {
-		const { result, lines } = await check(configFor(cc, undefined), { sleep: quickly, requestsPerSecond: 1000 });
+		const { result, lines } = await check(configFor(standIn.fakeCc, undefined), { sleep: quickly, requestsPerSecond: 1000 });
 
 		expect(result.ok).toBe(false);
 		expect(lines.find((line) => line.startsWith('FAIL 1.'))).toMatch(/set CC_REFRESH_TOKEN, or run the check in a terminal/);
 	});
 
 	it.each(faults)('step %i: %s fails that step with Constant Contact\'s answer', async (step, _what, fault, answer) => {
-		const issued = cc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
-		const { result, lines } = await check(configFor(cc, issued.refresh_token), {
+		const issued = standIn.fakeCc.control.issueTokens({ scope: SCOPE_WITH_ACCOUNT });
+		const { result, lines } = await check(configFor(standIn.fakeCc, issued.refresh_token), {
 			sleep: quickly,
 			requestsPerSecond: 1000,
 			beforeStep: (number) => {
-				if (number === step) cc.control.injectFaults([fault]);
+				if (number === step) standIn.fakeCc.control.injectFaults([fault]);
 			},
 		});
 
@@ -267,11 +263,7 @@ describe('the live check settings', () => {
 });
 
 describe('npm run smoke:live as a process', () => {
-	let cc: FakeConstantContact;
-	beforeAll(async () => {
-		cc = await startFakeConstantContact();
-	});
-	afterAll(async () => await cc.stop());
+	const standIn = useStandIn();
 
 	async function smokeLive(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
 		const repository = path.resolve(__dirname, '../..');
@@ -289,16 +281,16 @@ describe('npm run smoke:live as a process', () => {
 	}
 
 	it('exits 1 and prints the failing step with Constant Contact\'s answer when a step fails', async () => {
-		cc.control.injectFaults([{ match: { method: 'POST', path: '/v3/contacts/sign_up_form' }, kind: 'status', status: 400 }]);
-		const { refresh_token } = cc.control.issueTokens();
+		standIn.fakeCc.control.injectFaults([{ match: { method: 'POST', path: '/v3/contacts/sign_up_form' }, kind: 'status', status: 400 }]);
+		const { refresh_token } = standIn.fakeCc.control.issueTokens();
 		const { code, output } = await smokeLive({
 			CC_CLIENT_ID: 'test-client-id',
 			CC_CLIENT_SECRET: 'test-client-secret',
 			CC_REFRESH_TOKEN: refresh_token!,
 			CC_LIST_NAME: LIST_NAME,
 			CC_TEST_EMAIL: TEST_EMAIL,
-			CC_OAUTH_BASE_URL: cc.oauthBaseUrl,
-			CC_API_BASE_URL: cc.apiBaseUrl,
+			CC_OAUTH_BASE_URL: standIn.fakeCc.oauthBaseUrl,
+			CC_API_BASE_URL: standIn.fakeCc.apiBaseUrl,
 		});
 
 		expect(code).toBe(1);

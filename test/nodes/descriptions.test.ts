@@ -11,8 +11,9 @@ import path from 'node:path';
 import type { INodeProperties, INodeType } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { startFakeConstantContact, type FakeConstantContact, type Fault } from '../fake-constant-contact';
+import type { Fault } from '../fake-constant-contact';
 import { createStandInCredential, PACKAGE_NAME, searchList } from '../harness';
+import { useStandIn } from '../support/standIn';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
@@ -127,17 +128,13 @@ describe('the built descriptions the editor shows', () => {
 });
 
 describe('the built list searches, when they cannot list', () => {
-	let fakeCc: FakeConstantContact;
-	beforeAll(async () => {
-		fakeCc = await startFakeConstantContact();
-	});
-	afterAll(async () => await fakeCc.stop());
-	afterEach(() => fakeCc.control.clearFaults());
+	// Reset before each test, which also clears the faults the last one injected.
+	const standIn = useStandIn();
 
 	const searches = () =>
 		built.nodes.flatMap((node) => Object.keys(node.methods?.listSearch ?? {}).map((method) => ({ node, method })));
 	const call = async (node: INodeType, method: string, apiBaseUrl?: string) => {
-		const credential = { ...createStandInCredential(fakeCc), ...(apiBaseUrl ? { apiBaseUrl } : {}) };
+		const credential = { ...createStandInCredential(standIn.fakeCc), ...(apiBaseUrl ? { apiBaseUrl } : {}) };
 		const credentials = Object.fromEntries((node.description.credentials ?? []).map(({ name }) => [name, credential]));
 		return await searchList(`${PACKAGE_NAME}.${node.description.name}`, method, { credentials, nodeType: node }).catch((thrown: unknown) => thrown);
 	};
@@ -150,7 +147,7 @@ describe('the built list searches, when they cannot list', () => {
 	])('give the editor a NodeApiError when Constant Contact %s', async (_case, fault) => {
 		expect(searches().map(({ node, method }) => `${node.description.name}.${method}`)).toEqual(['addToAutoresponderList.searchLists']);
 		for (const { node, method } of searches()) {
-			fakeCc.control.injectFaults([fault]);
+			standIn.fakeCc.control.injectFaults([fault]);
 			const error = await call(node, method);
 			expect(error).toBeInstanceOf(NodeApiError);
 			expect((error as NodeApiError).message).toMatch(/^Could not read the contact lists: /);

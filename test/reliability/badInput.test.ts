@@ -8,10 +8,11 @@ import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
 import { runWorkflow, type WorkflowJson, type WorkflowRun } from '../harness';
+import type { CartRow } from '../support/carts';
+import { useStandIn } from '../support/standIn';
 import { syncTable, TableRecorder } from './report';
-import { ADD, checkRun, checkShop, FILTER, MARK, openShop, reminderWorkflow, type Shop, type ShopCart } from './shop';
+import { ADD, checkRun, checkShop, FILTER, MARK, openShop, reminderWorkflow, type Shop } from './shop';
 
 interface CorpusEntry {
 	name: string;
@@ -24,19 +25,14 @@ const corpus = JSON.parse(readFileSync(join(__dirname, '../fixtures/bad-carts.js
 const TEST = 'test/reliability/badInput.test.ts';
 const EXTRA_FIELDS = { ac_notes: '={{ $json.notes }}', ac_cart_total: '={{ $json.total }}' };
 const recorder = new TableRecorder('bad-input', corpus.carts.map((entry) => entry.name));
-let fakeCc: FakeConstantContact;
-
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
-});
-afterAll(async () => await fakeCc.stop());
+const standIn = useStandIn({ requestsPerSecond: null, activityProcessingMs: 20 });
 
 function corpusShop(): Shop {
-	const shop = openShop(fakeCc, { newShoppers: 0, awkward: false });
-	fakeCc.control.seedCustomField({ label: 'ac_notes' });
-	fakeCc.control.seedCustomField({ label: 'ac_cart_total' });
-	const carts = corpus.carts.map((entry) => entry.cart as ShopCart);
-	fakeCc.control.declareConsent(
+	const shop = openShop(standIn.fakeCc, { newShoppers: 0, awkward: false });
+	standIn.fakeCc.control.seedCustomField({ label: 'ac_notes' });
+	standIn.fakeCc.control.seedCustomField({ label: 'ac_cart_total' });
+	const carts = corpus.carts.map((entry) => entry.cart as CartRow);
+	standIn.fakeCc.control.declareConsent(
 		carts.filter((cart) => typeof cart.email === 'string' && cart.email.trim() !== '').map((cart) => ({ email: cart.email, explicit: cart.marketing_consent === true })),
 	);
 	return { ...shop, carts };
@@ -70,7 +66,7 @@ describe('The bad-cart corpus through both nodes', () => {
 		const workflow = reminderWorkflow({ bulkThreshold: 1, filterOptions: { evaluateAt: corpus.evaluateAt }, extraCartFields: EXTRA_FIELDS });
 		const run = await runWorkflow(workflow, { items: shop.carts, credentials: shop.credentials });
 		expect(run.status).toBe('success');
-		const checks = checkRun(fakeCc, shop, run);
+		const checks = checkRun(standIn.fakeCc, shop, run);
 		expect(checks).toMatchObject({ lost: 0, recordedNotOnList: 0, secretsLeaked: 0 });
 		totals.lost += checks.lost;
 		totals.secretsLeaked += checks.secretsLeaked;
@@ -83,27 +79,27 @@ describe('The bad-cart corpus through both nodes', () => {
 		// Add's item i is Decide's Send Reminder item i, whose pairedItem is the corpus index.
 		const sent = run.itemsOf(FILTER)[0];
 		for (const [index, outcome] of addOutcomes(run)) addedAfterFilter.set((sent[index].pairedItem as { item: number }).item, outcome);
-		const after = checkShop(fakeCc, { ...shop, due: [], never: [] });
+		const after = checkShop(standIn.fakeCc, { ...shop, due: [], never: [] });
 		totals.resubscriptions += after.resubscriptions;
-		expect(fakeCc.control.contractViolations()).toEqual([]);
+		expect(standIn.fakeCc.control.contractViolations()).toEqual([]);
 	});
 
 	it('runs Add to Autoresponder List alone over every cart: a precise reason per cart, no failure that would stop the workflow', async () => {
 		const shop = corpusShop();
 		const run = await runWorkflow(addOnly(reminderWorkflow({ bulkThreshold: 1, extraCartFields: EXTRA_FIELDS })), { items: shop.carts, credentials: shop.credentials });
 		expect(run.status).toBe('success');
-		const checks = checkRun(fakeCc, { ...shop, carts: [] }, run);
+		const checks = checkRun(standIn.fakeCc, { ...shop, carts: [] }, run);
 		totals.secretsLeaked += checks.secretsLeaked;
 		for (const [index, outcome] of addOutcomes(run)) addedAlone.set(index, outcome);
 		const out = [...addedAlone.keys()].sort((a, b) => a - b);
 		expect(out).toEqual(corpus.carts.map((_, index) => index));
 		expect([...addedAlone.values()].filter((outcome) => outcome.startsWith('error'))).toEqual([]);
 		// Every shopper on the list entered the automation once; the unsubscribed and non-consenting never.
-		const entries = fakeCc.control.automationEntries({ listId: shop.listId });
+		const entries = standIn.fakeCc.control.automationEntries({ listId: shop.listId });
 		totals.duplicates += entries.length - new Set(entries.map((e) => e.email.toLowerCase())).size;
-		totals.resubscriptions += checkShop(fakeCc, { ...shop, due: [], never: [] }).resubscriptions;
+		totals.resubscriptions += checkShop(standIn.fakeCc, { ...shop, due: [], never: [] }).resubscriptions;
 		expect(totals).toEqual({ lost: 0, duplicates: 0, resubscriptions: 0, secretsLeaked: 0 });
-		expect(fakeCc.control.contractViolations()).toEqual([]);
+		expect(standIn.fakeCc.control.contractViolations()).toEqual([]);
 	});
 
 	it('test/RELIABILITY.md shows exactly these observations', () => {

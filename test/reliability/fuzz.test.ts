@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 
-import { startFakeConstantContact, type Fault, type FakeConstantContact } from '../fake-constant-contact';
+import type { Fault } from '../fake-constant-contact';
+import { useStandIn } from '../support/standIn';
 import { syncTable, TableRecorder } from './report';
 import { observe, type Shop } from './shop';
 
@@ -52,12 +53,7 @@ const scenario = fc.record({
 	faults: fc.array(fault, { maxLength: 3 }),
 });
 
-let fakeCc: FakeConstantContact;
-
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
-});
-afterAll(async () => await fakeCc.stop());
+const standIn = useStandIn({ requestsPerSecond: null, activityProcessingMs: 20 });
 
 describe('Random fault schedules against random shops', () => {
 	const totals = { items: 0, lost: 0, duplicates: 0, resubscriptions: 0, secretsLeaked: 0, recordedNotOnList: 0 };
@@ -65,7 +61,7 @@ describe('Random fault schedules against random shops', () => {
 	it('never lose an item, send a reminder twice, re-subscribe anyone or leak a secret', async () => {
 		await fc.assert(
 			fc.asyncProperty(scenario, async ({ newShoppers, awkward, bulk, faults }) => {
-				const observed = await observe(fakeCc, {
+				const observed = await observe(standIn.fakeCc, {
 					shop: { newShoppers, awkward, prefix: 'fz' },
 					workflow: { bulkThreshold: bulk ? 1 : 50, requestTimeout: 1 },
 					inject: (cc, shop: Shop) =>
@@ -74,7 +70,7 @@ describe('Random fault schedules against random shops', () => {
 				totals.items += observed.items;
 				for (const key of ['lost', 'duplicates', 'resubscriptions', 'secretsLeaked', 'recordedNotOnList'] as const) totals[key] += observed[key];
 				expect(observed).toMatchObject({ lost: 0, duplicates: 0, resubscriptions: 0, secretsLeaked: 0, recordedNotOnList: 0 });
-				expect(fakeCc.control.contractViolations()).toEqual([]);
+				expect(standIn.fakeCc.control.contractViolations()).toEqual([]);
 			}),
 			{ numRuns: RUNS },
 		);

@@ -1,5 +1,6 @@
 /** One table of the fault matrix: each case is a jest test observing the workflow, the last test checks RELIABILITY.md. */
-import { startFakeConstantContact, type FakeConstantContact, type FakeConstantContactOptions } from '../fake-constant-contact';
+import type { FakeConstantContactOptions } from '../fake-constant-contact';
+import { useStandIn } from '../support/standIn';
 import { syncTable, TableRecorder } from './report';
 import { describeStatuses, observe, type Scenario, type ShopOptions } from './shop';
 
@@ -16,19 +17,14 @@ export function faultMatrix(options: {
 	standIn?: FakeConstantContactOptions;
 }): void {
 	const recorder = new TableRecorder(options.table, options.cases.map((c) => c.kind));
-	let fakeCc: FakeConstantContact;
-
-	beforeAll(async () => {
-		fakeCc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20, ...options.standIn });
-	});
-	afterAll(async () => await fakeCc.stop());
+	const standIn = useStandIn({ requestsPerSecond: null, activityProcessingMs: 20, ...options.standIn });
 
 	describe(options.title, () => {
 		it.each(options.cases.map((c) => [c.kind, c] as const))(
 			'%s: nothing lost, nothing sent twice, nobody re-subscribed, no secret leaked',
 			async (_kind, scenario) => {
-				const observed = await observe(fakeCc, { ...scenario, shop: { ...options.shop, ...scenario.shop } });
-				expect(fakeCc.control.contractViolations()).toEqual([]);
+				const observed = await observe(standIn.fakeCc, { ...scenario, shop: { ...options.shop, ...scenario.shop } });
+				expect(standIn.fakeCc.control.contractViolations()).toEqual([]);
 				recorder.record({
 					kind: scenario.kind,
 					test: options.testFile,

@@ -5,19 +5,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
 import { runWorkflow, TEST_TRIGGER_TYPE, type WorkflowJson } from '../harness';
+import { useStandIn } from '../support/standIn';
 import { syncTable, TableRecorder } from './report';
 import { ADD, CREDENTIAL, FILTER, leakedSecrets, LIST_NAME, openShop, reminderWorkflow } from './shop';
 
 const KIND = 'erasure request: Forget Shopper + Remove Contact from List with Clear Cart Fields, in the reminder workflow';
 const recorder = new TableRecorder('privacy', [KIND]);
-let fakeCc: FakeConstantContact;
-
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ requestsPerSecond: null, activityProcessingMs: 20 });
-});
-afterAll(async () => await fakeCc.stop());
+const standIn = useStandIn({ requestsPerSecond: null, activityProcessingMs: 20 });
 
 /** The reminder workflow plus its erasure branch, started by a second trigger. */
 function withErasure(workflow: WorkflowJson): WorkflowJson {
@@ -54,7 +49,7 @@ function withErasure(workflow: WorkflowJson): WorkflowJson {
 
 describe('Erasing a shopper', () => {
 	it('forgets the remembered cart and clears the cart fields in Constant Contact, so the next Decide sees the cart as new', async () => {
-		const shop = openShop(fakeCc, { newShoppers: 2, awkward: false, prefix: 'erase' });
+		const shop = openShop(standIn.fakeCc, { newShoppers: 2, awkward: false, prefix: 'erase' });
 		const workflow = withErasure(reminderWorkflow());
 		const reminded = await runWorkflow(workflow, { items: shop.carts, credentials: shop.credentials });
 		expect(reminded.outputsOf(ADD, 0).map((json) => json.status)).toEqual(['created', 'created']);
@@ -63,7 +58,7 @@ describe('Erasing a shopper', () => {
 		const erased = await runWorkflow(workflow, { startNode: 'Erasure Request', items: [{ email: shopper.toUpperCase() }], credentials: shop.credentials });
 		expect(erased.outputsOf('Forget Shopper', 0)[0].forgotten).toMatchObject({ carts: 1, reason: 'forgotten' });
 		expect(erased.outputsOf('Take Off the List', 0)[0]).toMatchObject({ status: 'removed', customFields: { ac_cart_id: '' } });
-		const contact = fakeCc.control.findContactByEmail(shopper) as { list_memberships: string[]; custom_fields: Array<{ value: string }> };
+		const contact = standIn.fakeCc.control.findContactByEmail(shopper) as { list_memberships: string[]; custom_fields: Array<{ value: string }> };
 		expect(contact.list_memberships).toEqual([]);
 		expect(contact.custom_fields.map((field) => field.value)).toEqual(['']);
 
@@ -73,14 +68,14 @@ describe('Erasing a shopper', () => {
 		expect(decisions).toEqual(expect.arrayContaining([[shopper, 'step_due'], [shop.due[1], 'sequence_complete']]));
 		const leaked = [reminded, erased, after].reduce((sum, run) => sum + leakedSecrets(run, shop.secrets()), 0);
 		expect(leaked).toBe(0);
-		expect(fakeCc.control.permissionChanges()).toEqual([]);
+		expect(standIn.fakeCc.control.permissionChanges()).toEqual([]);
 		recorder.record({
 			kind: KIND,
 			test: 'test/reliability/privacy.test.ts',
 			items: 1,
 			lost: 0,
 			duplicates: 0,
-			resubscriptions: fakeCc.control.permissionChanges().length,
+			resubscriptions: standIn.fakeCc.control.permissionChanges().length,
 			secretsLeaked: leaked,
 			observed: 'Forget Shopper: 1 cart erased; contact taken off the list, cart field emptied; the next Decide treats the cart as new, the other shopper stays remembered',
 		});

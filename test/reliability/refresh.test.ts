@@ -8,7 +8,7 @@
  */
 import type { WorkflowRun } from '../harness';
 import { runWorkflow } from '../harness';
-import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
+import { useStandIn } from '../support/standIn';
 import { syncTable, TableRecorder } from './report';
 import { ADD, checkRun, checkShop, openShop, reminderWorkflow, stillDue, type Shop } from './shop';
 
@@ -19,16 +19,11 @@ const KINDS = {
 	longLived: 'two executions refresh a long-lived token at once, two n8n processes',
 };
 const recorder = new TableRecorder('refresh', Object.values(KINDS));
-let fakeCc: FakeConstantContact;
-
-beforeAll(async () => {
-	// The stand-in's real 4 requests/s per application: two executions sharing one app also meet its throttle.
-	fakeCc = await startFakeConstantContact({ activityProcessingMs: 20 });
-});
-afterAll(async () => await fakeCc.stop());
+// The stand-in's real 4 requests/s per application: two executions sharing one app also meet its throttle.
+const standIn = useStandIn({ activityProcessingMs: 20 });
 
 function tokenCalls(): { granted: number; refused: number } {
-	const calls = fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/oauth2/default/v1/token'));
+	const calls = standIn.fakeCc.control.requestLog().filter((entry) => entry.path.endsWith('/oauth2/default/v1/token'));
 	return { granted: calls.filter((c) => c.status === 200).length, refused: calls.filter((c) => c.errorKey === 'invalid_grant').length };
 }
 
@@ -40,7 +35,7 @@ function errorReasons(run: WorkflowRun): string[] {
 /** Runs both executions at once, then the winner's credential until nothing is due; checks and records everything. */
 async function race(kind: string, shop: Shop, secondStore: Shop['credentials']): Promise<{ first: WorkflowRun[]; calls: ReturnType<typeof tokenCalls> }> {
 	const workflow = reminderWorkflow();
-	fakeCc.control.expireAllAccessTokens();
+	standIn.fakeCc.control.expireAllAccessTokens();
 	// Each execution has carts of its own (two workflows, or a webhook run beside the schedule).
 	const half = Math.ceil(shop.carts.length / 2);
 	const shares = [shop.carts.slice(0, half), shop.carts.slice(half)];
@@ -53,7 +48,7 @@ async function race(kind: string, shop: Shop, secondStore: Shop['credentials']):
 	let recordedNotOnList = 0;
 	let secretsLeaked = 0;
 	for (const [index, run] of first.entries()) {
-		const checks = checkRun(fakeCc, { ...shop, carts: shares[index] }, run);
+		const checks = checkRun(standIn.fakeCc, { ...shop, carts: shares[index] }, run);
 		lost += checks.lost;
 		recordedNotOnList += checks.recordedNotOnList;
 		secretsLeaked += checks.secretsLeaked;
@@ -63,13 +58,13 @@ async function race(kind: string, shop: Shop, secondStore: Shop['credentials']):
 	let rerun: WorkflowRun | undefined;
 	for (let attempt = 0; attempt < 2 && (!rerun || stillDue(shop, rerun) > 0); attempt++) {
 		rerun = await runWorkflow(workflow, { items: shop.carts, credentials: winner });
-		const rerunChecks = checkRun(fakeCc, shop, rerun);
+		const rerunChecks = checkRun(standIn.fakeCc, shop, rerun);
 		lost += rerunChecks.lost;
 		recordedNotOnList += rerunChecks.recordedNotOnList;
 		secretsLeaked += rerunChecks.secretsLeaked;
 	}
 	lost += stillDue(shop, rerun!);
-	const after = checkShop(fakeCc, shop);
+	const after = checkShop(standIn.fakeCc, shop);
 	// Which execution wins the refresh is up to timing: say how many failed their items, and why.
 	const failing = first.map(errorReasons).filter((reasons) => reasons.length > 0);
 	const statuses = failing.length === 0 ? 'no error item in either execution' : `${failing.length} execution(s) put all their shoppers out as error items (${[...new Set(failing.flat())].join(', ')})`;
@@ -95,7 +90,7 @@ async function race(kind: string, shop: Shop, secondStore: Shop['credentials']):
 
 describe('Two executions refreshing the same refresh token at the same time', () => {
 	it('in one n8n process, n8n-core refreshes once and both overlapping executions put each shopper on the list once', async () => {
-		const shop = openShop(fakeCc, { newShoppers: 4, prefix: 'one' });
+		const shop = openShop(standIn.fakeCc, { newShoppers: 4, prefix: 'one' });
 		const { first, calls } = await race(KINDS.oneProcess, shop, shop.credentials);
 		expect(calls).toEqual({ granted: 1, refused: 0 });
 		expect(first.map((run) => run.status)).toEqual(['success', 'success']);
@@ -103,7 +98,7 @@ describe('Two executions refreshing the same refresh token at the same time', ()
 	});
 
 	it('in two n8n processes with rotating tokens, one refresh wins, the other execution fails its items without losing any', async () => {
-		const shop = openShop(fakeCc, { newShoppers: 4, prefix: 'two' });
+		const shop = openShop(standIn.fakeCc, { newShoppers: 4, prefix: 'two' });
 		const { first, calls } = await race(KINDS.twoProcesses, shop, shop.anotherProcess());
 		expect(calls).toEqual({ granted: 1, refused: 1 });
 		// The losing execution's shoppers all leave through the error output; nothing is recorded for them.
@@ -114,8 +109,8 @@ describe('Two executions refreshing the same refresh token at the same time', ()
 	});
 
 	it('in two n8n processes with long-lived tokens, both refreshes succeed and neither execution fails', async () => {
-		const shop = openShop(fakeCc, { newShoppers: 4, prefix: 'long' });
-		fakeCc.control.setRefreshTokenMode('long-lived');
+		const shop = openShop(standIn.fakeCc, { newShoppers: 4, prefix: 'long' });
+		standIn.fakeCc.control.setRefreshTokenMode('long-lived');
 		const { first, calls } = await race(KINDS.longLived, shop, shop.anotherProcess());
 		expect(calls).toEqual({ granted: 2, refused: 0 });
 		expect(first.flatMap(errorReasons)).toEqual([]);

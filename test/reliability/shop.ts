@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { CONSTANT_CONTACT_CREDENTIAL } from '../../credentials/ConstantContactOAuth2Api.credentials';
 import type { FakeConstantContact } from '../fake-constant-contact';
+import { cartRow, type CartRow } from '../support/carts';
 import {
 	clearProcessedItems,
 	createCredentialStore,
@@ -19,23 +21,13 @@ import {
 	type WorkflowRun,
 } from '../harness';
 
-export const CREDENTIAL = 'constantContactOAuth2Api';
+export const CREDENTIAL = CONSTANT_CONTACT_CREDENTIAL;
 export const LIST_NAME = 'Abandoned cart reminders';
 export const FILTER = 'Abandoned Cart Filter';
 export const ADD = 'Add to Autoresponder List';
 export const MARK = 'Mark Reminders Sent';
 const PACKAGE = 'n8n-nodes-constant-contact-abandoned-cart';
 const ADD_STATUSES_ON_LIST = new Set(['created', 'updated', 'added', 're-added', 'already-on-list']);
-
-export interface ShopCart extends IDataObject {
-	id: string;
-	email: string;
-	first_name: string;
-	marketing_consent: boolean;
-	updated_at: string;
-	total: string;
-	item_count: number;
-}
 
 export interface WorkflowOptions {
 	/** Add to Autoresponder List's bulk threshold; default 50 (one by one for small sets). */
@@ -111,7 +103,7 @@ export function reminderWorkflow(options: WorkflowOptions = {}): WorkflowJson {
 
 /** A shop's carts: `count` abandoned two hours ago by consenting new shoppers, plus the awkward ones. */
 export interface Shop {
-	carts: ShopCart[];
+	carts: CartRow[];
 	/** Emails whose reminder must go out exactly once. */
 	due: string[];
 	/** Emails that must never enter the automation (unsubscribed in Constant Contact, no consent). */
@@ -132,16 +124,9 @@ export interface ShopOptions {
 	prefix?: string;
 }
 
-function cart(id: string, email: string, consent: boolean, idleMinutes = 120): ShopCart {
-	return {
-		id,
-		email,
-		first_name: `Shopper ${id}`,
-		marketing_consent: consent,
-		updated_at: new Date(Date.now() - idleMinutes * 60_000).toISOString(),
-		total: '49.90',
-		item_count: 2,
-	};
+/** A cart of this shop, on the real clock: the stand-in's tokens and n8n's engine run on it too. */
+function cart(id: string, email: string, consent: boolean, idleMinutes: number): CartRow {
+	return cartRow({ id, email, first_name: `Shopper ${id}`, marketing_consent: consent, total: '49.90', item_count: 2 }, { now: Date.now(), idleMinutes });
 }
 
 /**
@@ -160,7 +145,7 @@ export function openShop(fakeCc: FakeConstantContact, options: ShopOptions = {})
 	const credentials = createCredentialStore({ [CREDENTIAL]: structuredClone(initial) });
 	const stores = [credentials];
 
-	const carts: ShopCart[] = [];
+	const carts: CartRow[] = [];
 	const due: string[] = [];
 	const never: string[] = [];
 	for (let n = 1; n <= (options.newShoppers ?? 4); n++) {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
+import { CONSTANT_CONTACT_SCOPE } from '../../credentials/ConstantContactOAuth2Api.credentials';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../fake-constant-contact';
 
 export interface OAuthApp {
@@ -34,8 +35,6 @@ export interface TokenSet {
 /** New tokens, or what the token endpoint said (never containing a token). */
 export type TokenAnswer = { ok: true; tokens: TokenSet; tokenData: TokenData } | { ok: false; status: number; said: string };
 
-/** The scope n8n's Constant Contact credential asks for. */
-export const CREDENTIAL_SCOPE = 'contact_data offline_access';
 
 const trimSlash = (url: string) => url.trim().replace(/\/+$/, '');
 
@@ -96,7 +95,7 @@ export function refreshInPlace(app: OAuthApp, tokens: TokenSet): () => Promise<b
 export async function authorizationCodeDance(
 	standIn: { oauthBaseUrl: string },
 	redirectUri = 'http://127.0.0.1:5678/rest/oauth2-credential/callback',
-	scope = CREDENTIAL_SCOPE,
+	scope = CONSTANT_CONTACT_SCOPE,
 ): Promise<TokenData> {
 	const app = standInApp(standIn);
 	const state = newState();

@@ -11,7 +11,7 @@ export interface StandInSetup<Seeded extends object> extends FakeConstantContact
 	/** Reset the stand-in's state before each test; default true. */
 	reset?: boolean;
 	/** Seeds the account before each test, after the reset; what it returns is put on the fixture (e.g. `{ listId }`). */
-	seed?: (fakeCc: FakeConstantContact) => Seeded;
+	seed?: (fakeCc: FakeConstantContact) => Seeded | void;
 	/** After each test, no request may have broken the API contract; default true. */
 	checkContract?: boolean;
 	/** After each test, no shopper may have been signed up or re-subscribed without consent; default false. */

@@ -3,14 +3,10 @@
  * List skips them, Mark Reminders Sent records the step as handled without a reminder, and the runs after that send
  * Constant Contact nothing about them. In n8n's engine (test/harness), one by one and in bulk.
  */
-import { startFakeConstantContact, type FakeConstantContact } from '../fake-constant-contact';
 import { FILTER, MARK, openShop, reminderWorkflow, runShop } from '../reliability/shop';
+import { useStandIn } from '../support/standIn';
 
-let fakeCc: FakeConstantContact;
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
-});
-afterAll(async () => await fakeCc.stop());
+const standIn = useStandIn({ activityProcessingMs: 30 });
 
 /** Add to Autoresponder List one by one (below its Bulk Threshold) and in bulk. */
 const MODES: Array<[string, number]> = [
@@ -18,11 +14,11 @@ const MODES: Array<[string, number]> = [
 	['in bulk', 1],
 ];
 
-const lookUpsOf = (email: string) => fakeCc.control.requestLog().filter((entry) => entry.query.email === email).length;
+const lookUpsOf = (email: string) => standIn.fakeCc.control.requestLog().filter((entry) => entry.query.email === email).length;
 
 describe.each(MODES)('an unsubscribed shopper over ten runs (%s)', (_mode, bulkThreshold) => {
 	it('is looked up at most once, then recorded as handled and never asked about again', async () => {
-		const shop = openShop(fakeCc);
+		const shop = openShop(standIn.fakeCc);
 		const gone = shop.never.find((email) => email.includes('gone'))!;
 		const workflow = reminderWorkflow({ bulkThreshold });
 
@@ -43,20 +39,20 @@ describe.each(MODES)('an unsubscribed shopper over ten runs (%s)', (_mode, bulkT
 			expect(String((skipped!.decision as { message: string }).message)).toContain('(unsubscribed)');
 		}
 		expect(lookUpsOf(gone)).toBe(lookUpsInRunOne);
-		expect(fakeCc.control.findContactByEmail(gone)!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
-		expect(fakeCc.control.automationEntries({ email: gone })).toEqual([]);
-		expect(fakeCc.control.consentViolations()).toEqual([]);
+		expect(standIn.fakeCc.control.findContactByEmail(gone)!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
+		expect(standIn.fakeCc.control.automationEntries({ email: gone })).toEqual([]);
+		expect(standIn.fakeCc.control.consentViolations()).toEqual([]);
 	});
 });
 
 describe.each(MODES)('a shopper whose address Constant Contact refuses, over ten runs (%s)', (_mode, bulkThreshold) => {
 	it('is tried once, skipped with reason rejected-email, recorded as final, and never sent to Constant Contact again', async () => {
-		const shop = openShop(fakeCc);
+		const shop = openShop(standIn.fakeCc);
 		const refused = shop.due[0];
-		fakeCc.control.refuseAddresses({ emails: [refused] });
+		standIn.fakeCc.control.refuseAddresses({ emails: [refused] });
 		const workflow = reminderWorkflow({ bulkThreshold });
 		const writesOf = () =>
-			fakeCc.control.requestLog().filter((entry) => entry.method === 'POST' && /sign_up_form|\/contacts$|contacts_json_import/.test(entry.path)).length;
+			standIn.fakeCc.control.requestLog().filter((entry) => entry.method === 'POST' && /sign_up_form|\/contacts$|contacts_json_import/.test(entry.path)).length;
 
 		const first = await runShop(shop, workflow);
 		expect(first.status).toBe('success');
@@ -78,6 +74,6 @@ describe.each(MODES)('a shopper whose address Constant Contact refuses, over ten
 		expect(lookUpsOf(refused)).toBe(lookUpsInRunOne);
 		// Nothing in runs 2-10 wrote anything: the other shoppers were reminded in run 1, the refused one is final
 		expect(writesOf()).toBe(writesAfterRunOne);
-		expect(fakeCc.control.findContactByEmail(refused)).toBeUndefined();
+		expect(standIn.fakeCc.control.findContactByEmail(refused)).toBeUndefined();
 	});
 });

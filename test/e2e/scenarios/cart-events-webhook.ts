@@ -4,10 +4,13 @@
  * through n8n's REST API as the editor does), the schedule finds due carts, and an order-placed event takes the
  * shopper off the list. The demo (`npm run demo`) runs the same flow, so the pieces are exported.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FakeConstantContact } from '../../fake-constant-contact';
+import { cartEvent, cartRow } from '../../support/carts';
+import { authorizationCodeDance } from '../../support/oauth';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
-import { authorizationCodeDance } from '../../support/oauth';
 import { credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
@@ -57,19 +60,8 @@ export function demoCarts(now = new Date()): DemoCart[] {
 	const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000).toISOString();
 	const day = zoneWithLocalHour([10, 11, 12, 13, 14, 15, 16], now);
 	const night = zoneWithLocalHour([1, 2, 3, 4, 5], now);
-	const cart = (id: string, email: string, firstName: string, fields: Record<string, unknown>) => ({
-		event: 'cart_updated',
-		cart_id: id,
-		email,
-		first_name: firstName,
-		accepts_marketing: true,
-		item_count: 2,
-		total: 89.9,
-		currency: 'USD',
-		recovery_url: `https://shop.example.com/cart/recover/${id}`,
-		timezone: day,
-		...fields,
-	});
+	const cart = (id: string, email: string, firstName: string, fields: IDataObject) =>
+		cartEvent(cartRow({ id, email, first_name: firstName, item_count: 2, total: '89.90', currency: 'USD', timezone: day }, { now: now.getTime() }), fields);
 	return [
 		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120) }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
 		{ label: 'recent (10 min)', event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19 }), expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false } },

@@ -14,7 +14,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import type { FakeConstantContact } from '../../fake-constant-contact';
+import { cartEvent, cartRow } from '../../support/carts';
 import { listMemberships } from '../carts';
 import { delay, type WorkflowJson } from '../n8n';
 import { expect, type Scenario } from '../scenario';
@@ -37,20 +40,9 @@ const ATTACKER_HOST = 'evil.example.net';
 
 /** A cart abandoned two hours ago by a consenting shopper in daytime: due at the next scheduled run. */
 function dueCart(cartId: string, email: string, fields: Record<string, unknown> = {}): Record<string, unknown> {
-	return {
-		event: 'cart_updated',
-		cart_id: cartId,
-		email,
-		first_name: email.split('.')[0],
-		accepts_marketing: true,
-		item_count: 2,
-		total: 59.9,
-		currency: 'USD',
-		recovery_url: `https://shop.example.com/cart/recover/${cartId}`,
-		timezone: zoneWithLocalHour([9, 10, 11, 12, 13, 14, 15, 16, 17]),
-		updated_at: new Date(Date.now() - 2 * 3600_000).toISOString(),
-		...fields,
-	};
+	const timezone = zoneWithLocalHour([9, 10, 11, 12, 13, 14, 15, 16, 17]);
+	const cart = cartRow({ id: cartId, email, first_name: email.split('.')[0], item_count: 2, currency: 'USD', timezone }, { now: Date.now() });
+	return cartEvent(cart, fields as IDataObject);
 }
 
 /** The first request, repeated while n8n answers 404 (production webhook not registered yet). */

@@ -8,7 +8,7 @@ export class SkipSeenCarts implements INodeType {
 		name: 'skipSeenCarts',
 		group: ['transform'],
 		version: 1,
-		description: 'Drops items whose cartId was processed in an earlier run',
+		description: 'Drops items whose cart id was processed in an earlier run',
 		defaults: { name: 'Skip Seen Carts' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -17,7 +17,7 @@ export class SkipSeenCarts implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
-		const cartIds = items.map((item) => String(item.json.cartId));
+		const cartIds = items.map((item) => String(item.json.id));
 		const { new: unseen } = await this.helpers.checkProcessedAndRecord(cartIds, 'node', {
 			mode: 'entries',
 			maxEntries: 1000,
@@ -26,7 +26,7 @@ export class SkipSeenCarts implements INodeType {
 		return [
 			items
 				.map((item, itemIndex) => ({ json: item.json, pairedItem: { item: itemIndex } }))
-				.filter((item) => unseenIds.has(String(item.json.cartId))),
+				.filter((item) => unseenIds.has(String(item.json.id))),
 		];
 	}
 }
