@@ -7,7 +7,7 @@
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { shopperCart } from '../../support/carts';
-import { addParameters, runNode, useAutoresponderStandIn } from './setup';
+import { addParameters, removeParameters, runNode, useAutoresponderStandIn } from './setup';
 
 const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
@@ -94,11 +94,7 @@ describe('bulk runs in an account of 200,000 contacts', () => {
 		}));
 		fakeCc.control.clearRequestLog();
 
-		const run = await runNode(
-			fakeCc,
-			{ operation: 'removeContact', list: { __rl: true, mode: 'id', value: listId }, email: '={{ $json.email }}', options: { contactId: '={{ $json.contactId }}' } },
-			buyers,
-		);
+		const run = await runNode(fakeCc, removeParameters(listId, { contactId: '={{ $json.contactId }}' }), buyers);
 
 		expect(run.json.filter((json) => json.status !== 'removed')).toEqual([]);
 		const log = fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));

@@ -12,7 +12,7 @@ import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { createFetchSend } from '../../support/fetchTransport';
 import { PACKAGE_NAME, runWorkflow } from '../../harness';
-import { addParameters, oneNodeWorkflow, runNode, useAutoresponderStandIn } from './setup';
+import { addParameters, oneNodeWorkflow, removeParameters, runNode, useAutoresponderStandIn } from './setup';
 import { merchantData, packageFieldValues, seedMerchantAccount, type MerchantAccount } from '../../support/merchantData';
 
 const standIn = useAutoresponderStandIn();
@@ -49,12 +49,7 @@ function expectEveryMerchantValueKept(): void {
 	}
 }
 
-const remove = (clearCartFields = '') => ({
-	operation: 'removeContact',
-	list: { __rl: true, mode: 'id', value: listId },
-	email: '={{ $json.email }}',
-	options: clearCartFields ? { clearCartFields } : {},
-});
+const remove = (clearCartFields = '') => removeParameters(listId, clearCartFields ? { clearCartFields } : {});
 
 describe.each([
 	['one by one', 1000],

@@ -7,7 +7,7 @@ import type { NodeOperationError } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { shopperCart } from '../../support/carts';
-import { addParameters, runNode, useAutoresponderStandIn } from './setup';
+import { addParameters, removeParameters, runNode, useAutoresponderStandIn } from './setup';
 
 const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
@@ -66,7 +66,7 @@ describe('Mistakes in the list setting', () => {
 	});
 
 	it('reports a malformed list ID in Remove Contact From List the same way', async () => {
-		const parameters = { operation: 'removeContact', list: list('id', 'not-a-list-id'), email: '={{ $json.email }}', options: {} };
+		const parameters = removeParameters(listId, {}, { list: list('id', 'not-a-list-id') });
 		const run = await runNode(fakeCc, parameters, [shopperCart(7)], { continueOnFail: true });
 		expect(run.json[0]).toMatchObject({ status: 'failed', reason: 'invalid-parameter' });
 		expect(fakeCc.control.requestLog()).toEqual([]);
@@ -74,7 +74,7 @@ describe('Mistakes in the list setting', () => {
 
 	it('without Continue On Fail, Remove Contact From List stops before taking anyone off the list', async () => {
 		fakeCc.control.seedContact({ email: 'buyer@example.com', listIds: [listId] });
-		const parameters = { operation: 'removeContact', list: list('id', '={{ $json.list }}'), email: '={{ $json.email }}', options: {} };
+		const parameters = removeParameters(listId, {}, { list: list('id', '={{ $json.list }}') });
 		const error = await runNode(fakeCc, parameters, [{ email: 'buyer@example.com', list: listId }, { email: 'other@example.com', list: 'list-7' }]).catch(
 			(thrown: unknown) => thrown,
 		);

@@ -65,6 +65,17 @@ export interface NodeUnderTest {
 	continueOnFail?: boolean;
 }
 
+/** Remove Contact From List for the list `listId`, the email from the item; `options` are the node's Options. */
+export function removeParameters(listId: string, options: IDataObject = {}, overrides: IDataObject = {}): IDataObject {
+	return {
+		operation: 'removeContact',
+		list: { __rl: true, mode: 'id', value: listId },
+		email: '={{ $json.email }}',
+		options,
+		...overrides,
+	};
+}
+
 /** The workflow a test runs: the harness's trigger emits the items into the one node under test. */
 export function oneNodeWorkflow({ type, name, parameters, continueOnFail = false }: NodeUnderTest): WorkflowJson {
 	return {
