@@ -1,9 +1,9 @@
 /** Rate limits, the daily quota, server errors, token expiry and Continue On Fail, through the node. */
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
+import type { FakeConstantContact } from '../../fake-constant-contact';
 import { shopperCart } from '../../support/carts';
-import { addParameters, runNode, seedAutoresponderList, useAutoresponderStandIn } from './setup';
+import { addParameters, runNode, useAutoresponderStandIn } from './setup';
 
 const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
@@ -95,21 +95,17 @@ describe('Faults', () => {
 
 describe('Daily quota', () => {
 	it('fails the remaining items with the reset time once the 10,000 requests of the day are used up', async () => {
-		const limited = await startFakeConstantContact({ dailyQuota: 6, activityProcessingMs: 30 });
-		try {
-			const limitedList = seedAutoresponderList(limited);
-			limited.control.seedCustomField({ label: 'ac_cart_id' });
-			const run = await runNode(limited, addParameters(limitedList), [shopperCart(1), shopperCart(2), shopperCart(3), shopperCart(4)], { continueOnFail: true });
-			expect(run.json.map((json) => json.status)).toEqual(['created', 'created', 'failed', 'failed']);
-			expect(run.json[2].reason).toBe('quota-exceeded');
-			expect(String(run.json[3].error)).toMatch(
-				/^Constant Contact's daily limit of 10,000 requests is used up; it resets at 00:00 UTC \(in \d+ h \d+ min\)/,
-			);
-			// Stops asking once the quota is gone: one refused request, not one per remaining item.
-			expect(limited.control.requestLog().filter((entry) => entry.errorKey === 'quota_exceeded')).toHaveLength(1);
-			expect(limited.control.automationEntries({ listId: limitedList })).toHaveLength(2);
-		} finally {
-			await limited.stop();
-		}
+		// This test's own stand-in, with a day's budget of 6 requests; seeded like the others.
+		const limited = await standIn.restart({ dailyQuota: 6 });
+		const limitedList = standIn.listId;
+		const run = await runNode(limited, addParameters(limitedList), [shopperCart(1), shopperCart(2), shopperCart(3), shopperCart(4)], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['created', 'created', 'failed', 'failed']);
+		expect(run.json[2].reason).toBe('quota-exceeded');
+		expect(String(run.json[3].error)).toMatch(
+			/^Constant Contact's daily limit of 10,000 requests is used up; it resets at 00:00 UTC \(in \d+ h \d+ min\)/,
+		);
+		// Stops asking once the quota is gone: one refused request, not one per remaining item.
+		expect(limited.control.requestLog().filter((entry) => entry.errorKey === 'quota_exceeded')).toHaveLength(1);
+		expect(limited.control.automationEntries({ listId: limitedList })).toHaveLength(2);
 	});
 });

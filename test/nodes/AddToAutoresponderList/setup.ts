@@ -134,7 +134,7 @@ function countRequests(credentials: CredentialStore, beforeRequest: (requestNumb
 	};
 }
 
-export function seedAutoresponderList(fakeCc: FakeConstantContact, name = 'Abandoned cart reminders'): string {
+function seedAutoresponderList(fakeCc: FakeConstantContact, name = 'Abandoned cart reminders'): string {
 	return String(fakeCc.control.seedList({ name, automation: { name: `${name} path` } }).list_id);
 }
 
