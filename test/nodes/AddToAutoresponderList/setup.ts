@@ -110,7 +110,7 @@ export async function runNode(
 	options: RunOptions = {},
 ): Promise<NodeRun> {
 	const credentials = options.credentials ?? standInCredentials(fakeCc);
-	if (options.beforeRequest) countRequests(credentials, options.beforeRequest);
+	if (options.beforeRequest) countRequests(fakeCc, credentials, options.beforeRequest);
 	const workflow = oneNodeWorkflow({ type: ADD_NODE_TYPE, name: NODE_NAME, parameters, continueOnFail: options.continueOnFail });
 	const workflowRun = await runWorkflow(workflow, { items, credentials });
 	if (workflowRun.status !== 'success') throw workflowRun.run.data.resultData.error ?? new Error(`The run ended ${workflowRun.status}`);
@@ -124,12 +124,16 @@ export async function runNode(
 	};
 }
 
-/** n8n reads the credential once per authenticated request: that read is where a test's hook runs. */
-function countRequests(credentials: CredentialStore, beforeRequest: (requestNumber: number) => void): void {
+/**
+ * n8n reads the credential right before each authenticated request (and once when the node connects): there the hook
+ * runs, once per request, numbered by the stand-in's own count of the requests it has answered.
+ */
+function countRequests(fakeCc: FakeConstantContact, credentials: CredentialStore, beforeRequest: (requestNumber: number) => void): void {
 	const getDecrypted = credentials.getDecrypted.bind(credentials);
-	let requests = 0;
+	let announced = 0;
 	credentials.getDecrypted = async (...args: Parameters<CredentialStore['getDecrypted']>) => {
-		beforeRequest(++requests);
+		const next = fakeCc.control.requestLog().length + 1;
+		if (next > announced) beforeRequest((announced = next));
 		return await getDecrypted(...args);
 	};
 }
