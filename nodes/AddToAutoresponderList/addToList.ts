@@ -11,8 +11,7 @@ import { resolveCustomFields } from './customFields';
 import { InvalidInputError, type ItemResult } from './results';
 import type { Shopper } from './shopper';
 
-export type { AddSettings } from './addRun';
-
+/** The dispatcher under the operation: each shopper's custom fields resolved and checked, then one strategy adds them. */
 export async function addShoppersToList(
 	api: ConstantContactApi,
 	shoppers: Shopper[],
