@@ -2,16 +2,25 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { CONSTANT_CONTACT_CREDENTIAL, toNodeError } from '../ConstantContact/n8nAdapter';
-import { addContactProperties } from './descriptions/addContact';
-import { removeContactProperties } from './descriptions/removeContact';
 import { searchLists } from './listSearch';
-import { addContact } from './operations/addContact';
-import { removeContact } from './operations/removeContact';
+import * as addContact from './operations/addContact';
+import * as removeContact from './operations/removeContact';
+
+interface Operation {
+	operation: INodePropertyOptions;
+	properties: INodeProperties[];
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
+}
+
+/** Operation value -> its module; adding an operation is one file in operations/ and one entry here. */
+const operations: Record<string, Operation> = { addContact, removeContact };
 
 export class AddToAutoresponderList implements INodeType {
 	description: INodeTypeDescription = {
@@ -35,23 +44,10 @@ export class AddToAutoresponderList implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				default: 'addContact',
-				options: [
-					{
-						name: 'Add Contact to List',
-						value: 'addContact',
-						action: 'Add a contact to a list',
-						description: 'Create or update the shopper with the cart details and put them on the list',
-					},
-					{
-						name: 'Remove Contact From List',
-						value: 'removeContact',
-						action: 'Remove a contact from a list',
-						description: 'The shopper bought: take them off the list so the reminders stop',
-					},
-				],
+				options: Object.values(operations).map(({ operation }) => operation),
 			},
-			...addContactProperties,
-			...removeContactProperties,
+			...addContact.properties,
+			...removeContact.properties,
 		],
 	};
 
@@ -59,8 +55,9 @@ export class AddToAutoresponderList implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
+		const { execute } = operations[operation] ?? addContact;
 		try {
-			return [operation === 'removeContact' ? await removeContact.call(this) : await addContact.call(this)];
+			return [await execute.call(this)];
 		} catch (error) {
 			// Item failures are n8n errors already; this catches what fails before any item (an API base URL that is no URL).
 			throw toNodeError(this.getNode(), error as Error);

@@ -1,11 +1,12 @@
 /** The list the user picked: by ID (checked once per run), from the list, or by name (created when asked). */
 import type { ConstantContactApi } from '../ConstantContact/api';
 import { attempt } from '../ConstantContact/errors';
-import { MAX_LIST_NAME_LENGTH, UUID_PATTERN } from '../ConstantContact/limits';
+import { isUuid, MAX_LIST_NAME_LENGTH } from '../ConstantContact/limits';
 import type { ContactList } from '../ConstantContact/types';
 import { InvalidParameterError } from './results';
 
-export const LIST_ID_PATTERN = UUID_PATTERN;
+/** The list ID the editor's placeholder and the messages about a malformed ID show. */
+export const EXAMPLE_LIST_ID = '3f1c2a9e-5b7d-11ee-8c99-0242ac120002';
 
 export interface ListReference {
 	mode: string;
@@ -24,20 +25,20 @@ export function checkListReference(reference: ListReference): ListReference {
 		}
 	} else if (value === '') {
 		throw new InvalidParameterError('No list is selected. Pick the autoresponder list in "List".');
-	} else if (!new RegExp(LIST_ID_PATTERN).test(value)) {
+	} else if (!isUuid(value)) {
 		throw new InvalidParameterError(
-			`"${value}" in "List" is not a Constant Contact list ID (a UUID such as 3f1c2a9e-5b7d-11ee-8c99-0242ac120002). Choose it with "From List", or enter its name with "By Name".`,
+			`"${value}" in "List" is not a Constant Contact list ID (a UUID such as ${EXAMPLE_LIST_ID}). Choose it with "From List", or enter its name with "By Name".`,
 		);
 	}
 	return { mode: reference.mode, value };
 }
 
+/** The list a checked reference (see checkListReference, run where items are read) names in Constant Contact. */
 export async function resolveList(
 	api: ConstantContactApi,
-	reference: ListReference,
+	{ mode, value }: ListReference,
 	createIfMissing: boolean,
 ): Promise<ContactList> {
-	const { mode, value } = checkListReference(reference);
 	if (mode === 'name') {
 		const found = await api.findListByName(value);
 		if (found) return found;

@@ -1,11 +1,11 @@
 /** Remove Contact from List without n8n: "the shopper bought, stop the reminders". */
-import { chunk, type ConstantContactApi } from '../ConstantContact/api';
+import type { ConstantContactApi } from '../ConstantContact/api';
 import { normalizeEmail } from '../ConstantContact/email';
 import { attempt, ConstantContactError } from '../ConstantContact/errors';
-import { MAX_CONTACT_IDS_PER_ACTIVITY } from '../ConstantContact/limits';
-import type { Activity, Contact } from '../ConstantContact/types';
+import type { Contact } from '../ConstantContact/types';
 import { completeContactUpdate } from './contactUpdate';
 import { resolveCustomFields } from './customFields';
+import { changeListMembership } from './listMemberships';
 import { itemResult, type ItemResult } from './results';
 
 export interface Removal {
@@ -67,29 +67,21 @@ export async function removeShoppersFromList(
 	return removals.map((removal) => results.get(removal.index)!);
 }
 
-/**
- * Submits every removal activity, then waits for all of them together (see waitForActivities). Each removal an
- * activity completed is set `removed`; the others are returned with what went wrong.
- */
+/** Each removal its activity completed is set `removed`; the others are returned with what went wrong. */
 async function removeInActivities(
 	api: ConstantContactApi,
 	listId: string,
 	removing: Removing[],
 	set: SetResult,
 ): Promise<Array<Removing & { problem: string }>> {
-	const groups = chunk(removing, MAX_CONTACT_IDS_PER_ACTIVITY);
-	const queued: Activity[] = [];
-	for (const group of groups) queued.push(await api.removeListMemberships(group.map((entry) => entry.contactId), [listId]));
-	const finished = await api.waitForActivities(queued);
 	const notRemoved: Array<Removing & { problem: string }> = [];
-	groups.forEach((group, n) => {
-		const activity = finished[n];
-		for (const entry of group) {
+	for (const { entries, activity } of await changeListMembership(api, listId, 'remove', removing, (entry) => entry.contactId)) {
+		for (const entry of entries) {
 			const problem = (activity.activity_errors ?? []).find((line) => line.includes(entry.contactId));
 			if (activity.state === 'completed' && !problem) set(entry.removal, { contactId: entry.contactId }, 'removed');
 			else notRemoved.push({ ...entry, problem: problem ?? `bulk activity ${activity.state}` });
 		}
-	});
+	}
 	return notRemoved;
 }
 

@@ -1,7 +1,6 @@
 /** One result per input item, whatever happened to it. */
 export type ItemStatus =
 	| 'created'
-	| 'updated'
 	| 'added'
 	| 're-added'
 	| 'already-on-list'
@@ -71,5 +70,17 @@ export class InvalidParameterError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'InvalidParameterError';
+	}
+}
+
+/** A mistake in one item's own data (an email no contact can have, a value too long): the item is reported, the others carry on. */
+export class InvalidInputError extends Error {
+	constructor(
+		message: string,
+		/** The short code shown as the item's reason, e.g. invalid-email, value-too-long. */
+		readonly reason: string,
+	) {
+		super(message);
+		this.name = 'InvalidInputError';
 	}
 }

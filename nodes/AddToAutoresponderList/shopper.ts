@@ -1,14 +1,17 @@
 /** A shopper as the node receives it: validated email, consent, names and cart values ready for Constant Contact. */
 import { emailProblem, normalizeEmail } from '../ConstantContact/email';
 import {
+	isUuid,
 	MAX_CUSTOM_FIELD_LABEL_LENGTH,
 	MAX_CUSTOM_FIELD_VALUE_LENGTH,
 	MAX_EMAIL_LENGTH,
 	MAX_NAME_LENGTH,
-	UUID_PATTERN,
 } from '../ConstantContact/limits';
+import { InvalidInputError } from './results';
 
 export type LongValuePolicy = 'truncate' | 'fail';
+/** The option's name in the editor; its error message tells the user to change it. */
+export const LONG_VALUES_OPTION = `Values Longer Than ${MAX_CUSTOM_FIELD_VALUE_LENGTH} Characters`;
 
 export interface CartValue {
 	label: string;
@@ -27,17 +30,6 @@ export interface Shopper {
 	cartValues: CartValue[];
 	/** Labels (and first_name/last_name) whose values were cut to fit. */
 	truncated: string[];
-}
-
-/** A problem with one item's own data; the item is reported, the others carry on. */
-export class ShopperInputError extends Error {
-	constructor(
-		message: string,
-		readonly reason: string,
-	) {
-		super(message);
-		this.name = 'ShopperInputError';
-	}
 }
 
 /** Returns the normalized email (trimmed, lower case), or the reason it cannot be used. */
@@ -60,7 +52,7 @@ export function checkContactId(value: unknown): { contactId?: string } | { probl
 		return { problem: `The contact ID must be text (a UUID such as 1618ae62-…); got ${typeof value}.` };
 	}
 	if (contactId === '') return {};
-	if (!new RegExp(UUID_PATTERN).test(contactId)) {
+	if (!isUuid(contactId)) {
 		return { problem: `${JSON.stringify(contactId)} is not a Constant Contact contact ID (a UUID such as 1618ae62-4752-11e9-9c8a-fa163e6b01c1).` };
 	}
 	return { contactId };
@@ -105,10 +97,10 @@ export interface RawShopper {
 	cartValues: Array<{ label: unknown; value: unknown }>;
 }
 
-/** Builds a Shopper or throws ShopperInputError with the reason. */
+/** Builds a Shopper or throws InvalidInputError with the reason. */
 export function readShopper(raw: RawShopper, longValues: LongValuePolicy): Shopper {
 	const checked = checkEmail(raw.email);
-	if ('problem' in checked) throw new ShopperInputError(checked.problem, 'invalid-email');
+	if ('problem' in checked) throw new InvalidInputError(checked.problem, 'invalid-email');
 	const truncated: string[] = [];
 	const name = (value: unknown, label: string): string | undefined => {
 		const text = valueToText(value)?.trim();
@@ -122,7 +114,7 @@ export function readShopper(raw: RawShopper, longValues: LongValuePolicy): Shopp
 		const label = valueToText(rawLabel)?.trim() ?? '';
 		if (label === '') continue;
 		if (label.length > MAX_CUSTOM_FIELD_LABEL_LENGTH) {
-			throw new ShopperInputError(
+			throw new InvalidInputError(
 				`The custom field label "${label}" is longer than Constant Contact's ${MAX_CUSTOM_FIELD_LABEL_LENGTH} characters.`,
 				'label-too-long',
 			);
@@ -131,8 +123,8 @@ export function readShopper(raw: RawShopper, longValues: LongValuePolicy): Shopp
 		if (text === undefined || text === '') continue;
 		if (text.length > MAX_CUSTOM_FIELD_VALUE_LENGTH) {
 			if (longValues === 'fail') {
-				throw new ShopperInputError(
-					`The value for custom field "${label}" has ${text.length} characters; Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH}. Shorten it, or set "Values Longer Than 255 Characters" to truncate.`,
+				throw new InvalidInputError(
+					`The value for custom field "${label}" has ${text.length} characters; Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH}. Shorten it, or set "${LONG_VALUES_OPTION}" to truncate.`,
 					'value-too-long',
 				);
 			}

@@ -1,16 +1,222 @@
-/** Add Contact to List: reads the parameters per item, runs the plain logic, returns one item per input item. */
-import type { IExecuteFunctions, INodeExecutionData, INodeParameterResourceLocator } from 'n8n-workflow';
+/** Add Contact to List: its parameters, and the run that reads them per item and hands the shoppers to addShoppersToList. */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { attempt } from '../../ConstantContact/errors';
-import { constantContactApi } from '../../ConstantContact/n8nAdapter';
+import { MAX_CUSTOM_FIELD_VALUE_LENGTH, MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '../../ConstantContact/limits';
 import { addShoppersToList } from '../addToList';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
+import { forEachList, groupByList, readListReference, unreadableItem, type ListGroup } from '../items';
 import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';
-import { checkListReference, resolveList, type ListReference } from '../lists';
+import { toOutput } from '../output';
+import { DEFAULT_KEEP_INPUT_FIELDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, listAndEmail, optionsCollection } from '../parameters';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
 import { itemResult, type ItemResult } from '../results';
-import { readShopper, ShopperInputError, type LongValuePolicy, type Shopper } from '../shopper';
-import { toOutput } from './output';
+import { LONG_VALUES_OPTION, readShopper, type LongValuePolicy, type Shopper } from '../shopper';
+
+export const operation: INodePropertyOptions = {
+	name: 'Add Contact to List',
+	value: 'addContact',
+	action: 'Add a contact to a list',
+	description: 'Create or update the shopper with the cart details and put them on the list',
+};
+
+// What a parameter the user leaves alone means: the editor shows these, the run falls back to them.
+export const DEFAULT_CONSENT_POLICY: ConsentPolicy = 'consented';
+export const DEFAULT_REPEAT_ABANDONERS: RepeatPolicy = 'leave';
+export const DEFAULT_COOLDOWN_DAYS = 7;
+export const DEFAULT_BULK_THRESHOLD = 50;
+export const DEFAULT_LONG_VALUES: LongValuePolicy = 'truncate';
+
+const show = { show: { operation: ['addContact'] } };
+
+// n8n's lint wants boolean defaults written out, so these parameters are named and the run reads their default.
+const consentParameter: INodeProperties = {
+	displayName: 'Shopper Gave Marketing Consent',
+	name: 'consent',
+	type: 'boolean',
+	default: false,
+	displayOptions: show,
+	description:
+		'Whether this shopper explicitly agreed to marketing email. true, "yes", "opted_in" and 1 count as consent; anything else does not.',
+	hint: 'Map it from your data, e.g. {{ $json.acceptsMarketing }}',
+};
+
+const createListIfMissingOption: INodeProperties = {
+	displayName: 'Create List If Missing',
+	name: 'createListIfMissing',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to create the list when "List" is given by name and no list has that name',
+};
+
+const createMissingFieldsOption: INodeProperties = {
+	displayName: 'Create Missing Custom Fields',
+	name: 'createMissingFields',
+	type: 'boolean',
+	default: false,
+	description:
+		`Whether to create custom fields (type text) that do not exist yet. An account can have at most ${MAX_CUSTOM_FIELDS_PER_ACCOUNT} custom fields.`,
+};
+
+const DEFAULT_CONSENT = consentParameter.default as boolean;
+const DEFAULT_CREATE_LIST_IF_MISSING = createListIfMissingOption.default as boolean;
+const DEFAULT_CREATE_MISSING_FIELDS = createMissingFieldsOption.default as boolean;
+
+export const properties: INodeProperties[] = [
+	...listAndEmail('addContact'),
+	{
+		displayName: 'First Name',
+		name: 'firstName',
+		type: 'string',
+		default: '',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Last Name',
+		name: 'lastName',
+		type: 'string',
+		default: '',
+		displayOptions: show,
+	},
+	consentParameter,
+	{
+		displayName: 'Consent Policy',
+		name: 'consentPolicy',
+		type: 'options',
+		default: DEFAULT_CONSENT_POLICY,
+		displayOptions: show,
+		options: [
+			{
+				name: 'Only Shoppers Who Gave Consent',
+				value: 'consented',
+				description:
+					'Shoppers without consent are skipped. New contacts sign up through Constant Contact\'s sign-up form (explicit permission, or pending if Confirmed Opt-in is on).',
+			},
+			{
+				name: 'Consenting Shoppers and Existing Subscribers',
+				value: 'consentedOrSubscribed',
+				description:
+					'Also shoppers who are already contacts with permission to email (explicit or implicit). New contacts without consent are skipped.',
+			},
+			{
+				name: 'All Shoppers (Existing Customers, Implied Permission)',
+				value: 'allShoppers',
+				description:
+					'Also creates shoppers without consent, as contacts with implied permission added by the account. Use only where the law allows it, e.g. when every shopper reaching this node is an existing customer.',
+			},
+		],
+		description:
+			"Who may be put on the list. Whatever the policy: an existing contact's email permission is never changed, and unsubscribed contacts are never touched (status skipped, reason unsubscribed).",
+	},
+	{
+		displayName: 'Repeat Abandoners',
+		name: 'repeatAbandoners',
+		type: 'options',
+		default: DEFAULT_REPEAT_ABANDONERS,
+		displayOptions: show,
+		options: [
+			{
+				name: 'Leave on the List',
+				value: 'leave',
+				description: 'Status already-on-list; the automation is not started again. Cart details are still updated.',
+			},
+			{
+				name: 'Re-Trigger the Automation',
+				value: 'retrigger',
+				description:
+					'Remove and re-add the contact, at most once per cooldown. Caveat: Constant Contact decides whether a contact enters an automation again; check that your path allows re-entry.',
+			},
+		],
+		description:
+			'What to do when the shopper is already on the list. Re-triggering removes and re-adds the contact, which starts a "contact joins list" automation again only if Constant Contact lets contacts re-enter it (older autoresponders send once per contact, ever). Test it in your account.',
+	},
+	{
+		displayName: 'Cooldown (Days)',
+		name: 'cooldownDays',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_COOLDOWN_DAYS,
+		displayOptions: { show: { operation: ['addContact'], repeatAbandoners: ['retrigger'] } },
+		description:
+			'A contact is re-added at most once in this many days. The time of each entry is kept on the contact in the custom field set in Options → Re-Entry Field, so it survives across runs and workflows.',
+	},
+	{
+		displayName: 'Cart Details (Custom Fields)',
+		name: 'cartFields',
+		type: 'fixedCollection',
+		placeholder: 'Add Custom Field',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		displayOptions: show,
+		description: 'Values written to Constant Contact custom fields, for the reminder email to show',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{
+						displayName: 'Custom Field Label',
+						name: 'label',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. ac_recovery_url',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.recoveryUrl }}',
+					},
+				],
+			},
+		],
+	},
+	optionsCollection('addContact', [
+		{
+			displayName: 'Allowed Link Hosts',
+			name: 'allowedLinkHosts',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. shop.example.com, www.shop.example.com',
+			description:
+				'Comma-separated hosts that cart links may point to. A cart value that looks like a link must be https:// on one of them, or the shopper is skipped (reason link_not_allowed) and nothing is written. Added but empty: no links at all. Not added: links on any host pass (http or https). Script links (javascript:, data:) and HTML are always refused.',
+		},
+		{
+			displayName: 'Bulk Threshold',
+			name: 'bulkThreshold',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: DEFAULT_BULK_THRESHOLD,
+			description:
+				'From this many items on, the node uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
+		},
+		createListIfMissingOption,
+		createMissingFieldsOption,
+		{
+			displayName: 'Re-Entry Field',
+			name: 'reentryField',
+			type: 'string',
+			default: DEFAULT_REENTRY_FIELD,
+			description:
+				'Custom field (created when missing) that remembers when this node put the contact on each list; used by Re-Trigger the Automation',
+		},
+		{
+			displayName: LONG_VALUES_OPTION,
+			name: 'longValues',
+			type: 'options',
+			default: DEFAULT_LONG_VALUES,
+			options: [
+				{
+					name: 'Truncate',
+					value: 'truncate',
+					description: 'Cut at a character boundary and list the field in "truncated"',
+				},
+				{ name: 'Fail the Item', value: 'fail', description: 'The item fails with an error' },
+			],
+			description: `Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH} characters per custom field value`,
+		},
+	]),
+];
 
 interface AddOptions {
 	allowedLinkHosts?: string;
@@ -25,42 +231,14 @@ interface AddOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The item's list setting, checked before any request (a missing or malformed one fails the item with invalid-parameter). */
-export function readListReference(context: IExecuteFunctions, itemIndex: number): ListReference {
-	const locator = context.getNodeParameter('list', itemIndex) as INodeParameterResourceLocator | string;
-	if (typeof locator === 'string') return checkListReference({ mode: 'id', value: locator });
-	return checkListReference({ mode: locator.mode, value: String(locator.value ?? '') });
-}
-
-/** Items grouped by the list they go to (an expression may pick a different list per item). */
-export interface ListGroup<T> {
-	reference: ListReference;
-	members: T[];
-}
-
-export function groupByList<T>(groups: Map<string, ListGroup<T>>, reference: ListReference, member: T): void {
-	const key = `${reference.mode}:${reference.value.trim()}`;
-	const group = groups.get(key) ?? { reference, members: [] };
-	group.members.push(member);
-	groups.set(key, group);
-}
-
-export function invalidInput(index: number, email: string, error: Error): ItemResult {
-	// A malformed email is the shopper's data, not a failure: the item is reported and the run carries on.
-	if (error instanceof ShopperInputError && error.reason === 'invalid-email') {
-		return itemResult(index, email, null, 'skipped', { reason: 'invalid-email' });
-	}
-	return itemResult(index, email, null, 'failed', { error });
-}
-
-export async function addContact(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as AddOptions;
-	const consentPolicy = this.getNodeParameter('consentPolicy', 0, 'consented') as ConsentPolicy;
-	const repeatAbandoners = this.getNodeParameter('repeatAbandoners', 0, 'leave') as RepeatPolicy;
+	const consentPolicy = this.getNodeParameter('consentPolicy', 0, DEFAULT_CONSENT_POLICY) as ConsentPolicy;
+	const repeatAbandoners = this.getNodeParameter('repeatAbandoners', 0, DEFAULT_REPEAT_ABANDONERS) as RepeatPolicy;
 	const cooldownDays =
-		repeatAbandoners === 'retrigger' ? (this.getNodeParameter('cooldownDays', 0, 7) as number) : 0;
-	const longValues = options.longValues ?? 'truncate';
+		repeatAbandoners === 'retrigger' ? (this.getNodeParameter('cooldownDays', 0, DEFAULT_COOLDOWN_DAYS) as number) : 0;
+	const longValues = options.longValues ?? DEFAULT_LONG_VALUES;
 	// Not set (workflows made before the option existed): any web link passes; set, even empty: only these hosts.
 	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
 
@@ -77,7 +255,7 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 					email,
 					firstName: this.getNodeParameter('firstName', itemIndex, ''),
 					lastName: this.getNodeParameter('lastName', itemIndex, ''),
-					consent: this.getNodeParameter('consent', itemIndex, false),
+					consent: this.getNodeParameter('consent', itemIndex, DEFAULT_CONSENT),
 					cartValues: cartFields,
 				},
 				longValues,
@@ -90,32 +268,26 @@ export async function addContact(this: IExecuteFunctions): Promise<INodeExecutio
 			}
 			groupByList(groups, readListReference(this, itemIndex), shopper);
 		} catch (error) {
-			results[itemIndex] = invalidInput(itemIndex, email, error as Error);
+			results[itemIndex] = unreadableItem(itemIndex, email, error as Error);
 		}
 	}
 
-	const stopAtFirstFailure = !this.continueOnFail();
-	// An item that cannot even be read ends the run here, before anything changes in Constant Contact.
-	if (stopAtFirstFailure && results.some((result) => result?.status === 'failed')) groups.clear();
-	if (groups.size > 0) {
-		const api = await constantContactApi(this, { timeoutMs: (options.requestTimeout ?? 30) * 1000 });
-		for (const { reference, members } of groups.values()) {
-			const list = await attempt(resolveList(api, reference, options.createListIfMissing ?? false));
-			const outcomes = list.ok
-				? await addShoppersToList(api, members, {
-						listId: list.value.list_id,
-						consentPolicy,
-						repeatAbandoners,
-						cooldownMs: cooldownDays * DAY_MS,
-						reentryFieldLabel: options.reentryField?.trim() || DEFAULT_REENTRY_FIELD,
-						createMissingFields: options.createMissingFields ?? false,
-						bulkThreshold: options.bulkThreshold ?? 50,
-						now: Date.now(),
-						stopAtFirstFailure,
-					})
-				: members.map((shopper) => itemResult(shopper.index, shopper.email, null, 'failed', { error: list.error }));
-			for (const outcome of outcomes) results[outcome.index] = outcome;
-		}
-	}
-	return toOutput(this, items, results, options.keepInputFields ?? true);
+	const perList = {
+		requestTimeoutSeconds: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
+		createListIfMissing: options.createListIfMissing ?? DEFAULT_CREATE_LIST_IF_MISSING,
+	};
+	await forEachList(this, groups, results, perList, async (api, listId, shoppers) =>
+		await addShoppersToList(api, shoppers, {
+			listId,
+			consentPolicy,
+			repeatAbandoners,
+			cooldownMs: cooldownDays * DAY_MS,
+			reentryFieldLabel: options.reentryField?.trim() || DEFAULT_REENTRY_FIELD,
+			createMissingFields: options.createMissingFields ?? DEFAULT_CREATE_MISSING_FIELDS,
+			bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
+			now: Date.now(),
+			stopAtFirstFailure: !this.continueOnFail(),
+		}),
+	);
+	return toOutput(this, items, results, options.keepInputFields ?? DEFAULT_KEEP_INPUT_FIELDS);
 }

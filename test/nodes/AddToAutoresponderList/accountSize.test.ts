@@ -4,12 +4,12 @@
  * shoppers plus 6, and looks up an unsubscribed shopper at most once; removing buyers by their contact ID reads no
  * contact at all.
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { addParameters, cart, runNode, useStandIn } from './setup';
+import { shopperCart } from '../../support/carts';
+import { addParameters, removeParameters, runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn();
+const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -47,7 +47,7 @@ describe('bulk runs in an account of 200,000 contacts', () => {
 		// The account's contacts were last changed before this run, not in the same second.
 		fakeCc.control.advanceClock(60_000);
 		fakeCc.control.clearRequestLog();
-		const shoppers = Array.from({ length: 1_000 }, (_, n) => cart(n + 1));
+		const shoppers = Array.from({ length: 1_000 }, (_, n) => shopperCart(n + 1));
 
 		const run = await runNode(fakeCc, addParameters(listId), shoppers);
 
@@ -94,11 +94,7 @@ describe('bulk runs in an account of 200,000 contacts', () => {
 		}));
 		fakeCc.control.clearRequestLog();
 
-		const run = await runNode(
-			fakeCc,
-			{ operation: 'removeContact', list: { __rl: true, mode: 'id', value: listId }, email: (item: IDataObject) => item.email, options: { contactId: (item: IDataObject) => item.contactId } },
-			buyers,
-		);
+		const run = await runNode(fakeCc, removeParameters(listId, { contactId: '={{ $json.contactId }}' }), buyers);
 
 		expect(run.json.filter((json) => json.status !== 'removed')).toEqual([]);
 		const log = fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3'));

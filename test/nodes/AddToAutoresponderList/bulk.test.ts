@@ -1,8 +1,9 @@
 /** Bulk mode: the account read once, imports and membership activities, results mapped back to every item. */
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { addParameters, cart, runNode, useStandIn } from './setup';
+import { shopperCart } from '../../support/carts';
+import { addParameters, runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn();
+const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -12,8 +13,8 @@ describe('Add Contact to List in bulk', () => {
 		fakeCc.control.seedContact({ email: 'shopper1@example.com', permission: 'unsubscribed' });
 		fakeCc.control.seedContact({ email: 'shopper2@example.com', permission: 'implicit' });
 		fakeCc.control.seedContact({ email: 'shopper3@example.com', permission: 'explicit', listIds: [listId] });
-		const items = Array.from({ length: 10_000 }, (_, n) => cart(n + 1));
-		items[3].acceptsMarketing = false;
+		const items = Array.from({ length: 10_000 }, (_, n) => shopperCart(n + 1));
+		items[3].marketing_consent = false;
 
 		const run = await runNode(fakeCc, addParameters(listId), items);
 
@@ -43,13 +44,13 @@ describe('Add Contact to List in bulk', () => {
 		fakeCc.control.seedContact({ email: 'shopper1@example.com', listIds: [listId] });
 		fakeCc.control.seedContact({ email: 'shopper2@example.com', listIds: [listId] });
 		const parameters = addParameters(listId, { repeatAbandoners: 'retrigger', cooldownDays: 7, options: { bulkThreshold: 2 } });
-		const run = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)]);
+		const run = await runNode(fakeCc, parameters, [shopperCart(1), shopperCart(2), shopperCart(3)]);
 		expect(run.json.map((json) => json.status)).toEqual(['re-added', 're-added', 'created']);
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(3);
 		const routes = fakeCc.control.requestLog().map((entry) => `${entry.method} ${entry.path}`);
 		expect(routes.indexOf('POST /v3/activities/remove_list_memberships')).toBeLessThan(routes.indexOf('POST /v3/activities/contacts_json_import'));
 
-		const again = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)]);
+		const again = await runNode(fakeCc, parameters, [shopperCart(1), shopperCart(2), shopperCart(3)]);
 		expect(again.json.map((json) => json.reason)).toEqual(['cooldown', 'cooldown', 'cooldown']);
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(3);
 	});
@@ -58,7 +59,7 @@ describe('Add Contact to List in bulk', () => {
 		fakeCc.control.seedContact({ email: 'shopper1@example.com' });
 		fakeCc.control.seedContact({ email: 'shopper2@example.com' });
 		const parameters = addParameters(listId, { consentPolicy: 'consentedOrSubscribed', cartFields: { field: [] }, firstName: '', options: { bulkThreshold: 2 } });
-		const run = await runNode(fakeCc, parameters, [{ ...cart(1), acceptsMarketing: false }, { ...cart(2), acceptsMarketing: false }]);
+		const run = await runNode(fakeCc, parameters, [shopperCart(1, { marketing_consent: false }), shopperCart(2, { marketing_consent: false })]);
 		expect(run.json.map((json) => json.status)).toEqual(['added', 'added']);
 		const routes = fakeCc.control.requestLog().map((entry) => entry.path);
 		expect(routes).toContain('/v3/activities/add_list_memberships');
@@ -68,7 +69,7 @@ describe('Add Contact to List in bulk', () => {
 	it('fails only the shoppers an import rejected, and the others succeed', async () => {
 		fakeCc.control.injectFaults([{ kind: 'import_contact_errors', emails: ['shopper2@example.com'] }]);
 		const parameters = addParameters(listId, { options: { bulkThreshold: 2 } });
-		const run = await runNode(fakeCc, parameters, [cart(1), cart(2), cart(3)], { continueOnFail: true });
+		const run = await runNode(fakeCc, parameters, [shopperCart(1), shopperCart(2), shopperCart(3)], { continueOnFail: true });
 		expect(run.json.map((json) => json.status)).toEqual(['created', 'failed', 'created']);
 		expect(String(run.json[1].error)).toMatch(/did not put shopper2@example.com on the list: rejected by an injected fault/);
 	});
@@ -76,8 +77,8 @@ describe('Add Contact to List in bulk', () => {
 	it('keeps a truthful status and names the cart fields an import did not store, whatever the wording of its error', async () => {
 		fakeCc.control.seedCustomField({ label: 'ac_recovery_url' });
 		fakeCc.control.injectFaults([{ kind: 'import_field_errors', emails: ['shopper2@example.com'], fields: ['ac_recovery_url'] }]);
-		const cartFields = { field: [{ label: 'ac_cart_id', value: (item: { cartId?: unknown }) => item.cartId }, { label: 'ac_recovery_url', value: 'https://shop.example.com/r/1' }] };
-		const run = await runNode(fakeCc, addParameters(listId, { cartFields, options: { bulkThreshold: 2 } }), [cart(1), cart(2)], { continueOnFail: true });
+		const cartFields = { field: [{ label: 'ac_cart_id', value: '={{ $json.id }}' }, { label: 'ac_recovery_url', value: 'https://shop.example.com/r/1' }] };
+		const run = await runNode(fakeCc, addParameters(listId, { cartFields, options: { bulkThreshold: 2 } }), [shopperCart(1), shopperCart(2)], { continueOnFail: true });
 		expect(run.json.map((json) => [json.status, json.cartFieldsNotWritten])).toEqual([
 			['created', []],
 			['created', ['ac_recovery_url']],
@@ -90,7 +91,7 @@ describe('Add Contact to List in bulk', () => {
 	it('fails the items of an import activity that ends failed, with no shopper reported as added', async () => {
 		fakeCc.control.injectFaults([{ kind: 'activity_failed', match: { path: '/v3/activities/contacts_json_import' } }]);
 		const parameters = addParameters(listId, { options: { bulkThreshold: 2 } });
-		const run = await runNode(fakeCc, parameters, [cart(1), cart(2)], { continueOnFail: true });
+		const run = await runNode(fakeCc, parameters, [shopperCart(1), shopperCart(2)], { continueOnFail: true });
 		expect(run.json.map((json) => json.status)).toEqual(['failed', 'failed']);
 		expect(String(run.json[0].error)).toMatch(/import of 2 contacts ended failed/);
 		expect(fakeCc.control.automationEntries()).toEqual([]);

@@ -11,11 +11,11 @@ import { addShoppersToList } from '../../../nodes/AddToAutoresponderList/addToLi
 import { readShopper } from '../../../nodes/AddToAutoresponderList/shopper';
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { createFetchSend } from '../../support/fetchTransport';
-import { runFilter } from '../AbandonedCartFilter/filterRun';
-import { addParameters, runNode, useStandIn } from './setup';
+import { PACKAGE_NAME, runWorkflow } from '../../harness';
+import { addParameters, oneNodeWorkflow, removeParameters, runNode, useAutoresponderStandIn } from './setup';
 import { merchantData, packageFieldValues, seedMerchantAccount, type MerchantAccount } from '../../support/merchantData';
 
-const standIn = useStandIn();
+const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
 let listId: string;
 let account: MerchantAccount;
@@ -34,13 +34,13 @@ afterEach(() => {
 /** Cart values this package writes, and the fields it owns (ac_*). */
 const CART_FIELDS = {
 	field: [
-		{ label: 'ac_cart_id', value: (item: IDataObject) => item.cartId },
-		{ label: 'ac_recovery_url', value: (item: IDataObject) => `https://shop.example.com/cart/recover/${String(item.cartId)}` },
+		{ label: 'ac_cart_id', value: '={{ $json.id }}' },
+		{ label: 'ac_recovery_url', value: '=https://shop.example.com/cart/recover/{{ $json.id }}' },
 	],
 };
 
 function shoppers(emails: string[]): IDataObject[] {
-	return emails.map((email, n) => ({ email, cartId: `cart-${2000 + n}`, acceptsMarketing: true }));
+	return emails.map((email, n) => ({ email, id: `cart-${2000 + n}`, marketing_consent: true }));
 }
 
 function expectEveryMerchantValueKept(): void {
@@ -49,12 +49,7 @@ function expectEveryMerchantValueKept(): void {
 	}
 }
 
-const remove = (clearCartFields = '') => ({
-	operation: 'removeContact',
-	list: { __rl: true, mode: 'id', value: listId },
-	email: (item: IDataObject) => item.email,
-	options: clearCartFields ? { clearCartFields } : {},
-});
+const remove = (clearCartFields = '') => removeParameters(listId, clearCartFields ? { clearCartFields } : {});
 
 describe.each([
 	['one by one', 1000],
@@ -106,7 +101,7 @@ describe('the shopper\'s email is matched whatever its case', () => {
 
 	it('never signs an unsubscribed customer up again when the shop sends the address in another case', async () => {
 		fakeCc.control.seedContact({ email: 'gone.away@example.com', permission: 'unsubscribed' });
-		const run = await runNode(fakeCc, addParameters(listId), [{ email: 'Gone.Away@Example.com', cartId: 'cart-9', acceptsMarketing: true }]);
+		const run = await runNode(fakeCc, addParameters(listId), [{ email: 'Gone.Away@Example.com', id: 'cart-9', marketing_consent: true }]);
 		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
 		expect(fakeCc.control.findContactByEmail('gone.away@example.com')!.email_address).toMatchObject({ permission_to_send: 'unsubscribed' });
 	});
@@ -115,8 +110,9 @@ describe('the shopper\'s email is matched whatever its case', () => {
 describe('Forget Shopper', () => {
 	it('forgets a shopper in n8n without sending Constant Contact a single request', async () => {
 		fakeCc.control.clearRequestLog();
-		const [out] = await runFilter({ items: [{ email: account.onTheList[0] }], parameters: { operation: 'forget' } });
-		expect(out[0].json.forgotten).toMatchObject({ reason: 'forgotten' });
+		const filter = oneNodeWorkflow({ type: `${PACKAGE_NAME}.abandonedCartFilter`, name: 'Abandoned Cart Filter', parameters: { operation: 'forget' } });
+		const run = await runWorkflow(filter, { items: [{ email: account.onTheList[0] }] });
+		expect(run.outputsOf('Abandoned Cart Filter', 0)[0].forgotten).toMatchObject({ reason: 'forgotten' });
 		expect(fakeCc.control.requestLog()).toEqual([]);
 		expectEveryMerchantValueKept();
 	});

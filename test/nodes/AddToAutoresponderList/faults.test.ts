@@ -1,10 +1,11 @@
 /** Rate limits, the daily quota, server errors, token expiry and Continue On Fail, through the node. */
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
-import { addParameters, cart, runNode, seedAutoresponderList, useStandIn } from './setup';
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { shopperCart } from '../../support/carts';
+import { addParameters, runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn();
+const standIn = useAutoresponderStandIn();
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -12,15 +13,15 @@ beforeEach(() => ({ fakeCc, listId } = standIn));
 describe('Faults', () => {
 	it('lets no 429 reach the output when two runs share the 4 requests per second of one app', async () => {
 		const [first, second] = await Promise.all([
-			runNode(fakeCc, addParameters(listId), [cart(1), cart(2), cart(3)]),
-			runNode(fakeCc, addParameters(listId), [cart(4), cart(5), cart(6)]),
+			runNode(fakeCc, addParameters(listId), [shopperCart(1), shopperCart(2), shopperCart(3)]),
+			runNode(fakeCc, addParameters(listId), [shopperCart(4), shopperCart(5), shopperCart(6)]),
 		]);
 		expect([...first.json, ...second.json].map((json) => json.status)).toEqual(Array(6).fill('created'));
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(6);
 	});
 
 	it('keeps a single run under 4 requests per second so Constant Contact never throttles it', async () => {
-		const run = await runNode(fakeCc, addParameters(listId), [cart(7), cart(8), cart(9), cart(10), cart(11)]);
+		const run = await runNode(fakeCc, addParameters(listId), [shopperCart(7), shopperCart(8), shopperCart(9), shopperCart(10), shopperCart(11)]);
 		expect(run.json.every((json) => json.status === 'created')).toBe(true);
 		expect(fakeCc.control.requestLog().filter((entry) => entry.status === 429)).toEqual([]);
 	});
@@ -30,7 +31,7 @@ describe('Faults', () => {
 			{ kind: 'status', status: 500, count: 1, match: { path: '/v3/contacts/sign_up_form' } },
 			{ kind: 'status', status: 503, count: 1, match: { path: '/v3/contacts/sign_up_form' } },
 		]);
-		const run = await runNode(fakeCc, addParameters(listId), [cart(12)]);
+		const run = await runNode(fakeCc, addParameters(listId), [shopperCart(12)]);
 		expect(run.json[0]).toMatchObject({ status: 'created' });
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
 	});
@@ -40,13 +41,13 @@ describe('Faults', () => {
 			{ kind: 'drop', count: 1, match: { path: '/v3/contacts/sign_up_form' } },
 			{ kind: 'hang', ms: 3000, count: 1, match: { path: '/v3/contacts/sign_up_form' } },
 		]);
-		const run = await runNode(fakeCc, addParameters(listId, { options: { requestTimeout: 1 } }), [cart(22)]);
+		const run = await runNode(fakeCc, addParameters(listId, { options: { requestTimeout: 1 } }), [shopperCart(22)]);
 		expect(run.json[0]).toMatchObject({ status: 'created' });
 		expect(fakeCc.control.automationEntries({ listId })).toHaveLength(1);
 	});
 
 	it('refreshes the token once when it expires in the middle of a batch', async () => {
-		const run = await runNode(fakeCc, addParameters(listId), [cart(13), cart(14), cart(15)], {
+		const run = await runNode(fakeCc, addParameters(listId), [shopperCart(13), shopperCart(14), shopperCart(15)], {
 			beforeRequest: (requestNumber) => {
 				if (requestNumber === 4) fakeCc.control.expireAllAccessTokens();
 			},
@@ -65,7 +66,7 @@ describe('Faults', () => {
 				match: { method: 'GET', path: '/v3/contacts' },
 			},
 		]);
-		const run = await runNode(fakeCc, addParameters(listId), [cart(16), cart(17)], { continueOnFail: true });
+		const run = await runNode(fakeCc, addParameters(listId), [shopperCart(16), shopperCart(17)], { continueOnFail: true });
 		expect(run.json[0]).toMatchObject({ status: 'failed', email: 'shopper16@example.com', reason: 'constant-contact-api' });
 		expect(String(run.json[0].error)).toMatch(/^Could not look up the contact shopper16@example.com: Constant Contact rejected the data as invalid/);
 		expect(run.json[1]).toMatchObject({ status: 'created' });
@@ -74,8 +75,8 @@ describe('Faults', () => {
 
 	it('without Continue On Fail, stops at the failing item with a NodeApiError naming it and changes nothing after it', async () => {
 		fakeCc.control.injectFaults([{ kind: 'status', status: 400, count: 5, match: { method: 'POST', path: '/v3/contacts/sign_up_form' } }]);
-		const error = await runNode(fakeCc, addParameters(listId), [cart(18), cart(19)]).catch((e: unknown) => e);
-		expect(error).toBeInstanceOf(NodeApiError);
+		const error = await runNode(fakeCc, addParameters(listId), [shopperCart(18), shopperCart(19)]).catch((e: unknown) => e);
+		expect(error).toMatchObject({ name: 'NodeApiError' });
 		expect((error as NodeApiError).context.itemIndex).toBe(0);
 		expect((error as NodeApiError).message).toMatch(/^Could not sign up shopper18@example.com/);
 		expect(fakeCc.control.findContactByEmail('shopper19@example.com')).toBeUndefined();
@@ -83,9 +84,10 @@ describe('Faults', () => {
 
 	it('never puts a token or the client secret into outputs or errors', async () => {
 		fakeCc.control.injectFaults([{ kind: 'status', status: 401, count: 3 }]);
-		const run = await runNode(fakeCc, addParameters(listId), [cart(20), cart(21)], { continueOnFail: true });
+		const run = await runNode(fakeCc, addParameters(listId), [shopperCart(20), shopperCart(21)], { continueOnFail: true });
 		const text = JSON.stringify(run.output);
-		for (const secret of [run.credential.oauthTokenData.access_token, run.credential.oauthTokenData.refresh_token, run.credential.clientSecret]) {
+		const tokens = run.credential.oauthTokenData as IDataObject;
+		for (const secret of [tokens.access_token, tokens.refresh_token, run.credential.clientSecret]) {
 			expect(text).not.toContain(String(secret));
 		}
 	});
@@ -93,21 +95,17 @@ describe('Faults', () => {
 
 describe('Daily quota', () => {
 	it('fails the remaining items with the reset time once the 10,000 requests of the day are used up', async () => {
-		const limited = await startFakeConstantContact({ dailyQuota: 6, activityProcessingMs: 30 });
-		try {
-			const limitedList = seedAutoresponderList(limited);
-			limited.control.seedCustomField({ label: 'ac_cart_id' });
-			const run = await runNode(limited, addParameters(limitedList), [cart(1), cart(2), cart(3), cart(4)], { continueOnFail: true });
-			expect(run.json.map((json) => json.status)).toEqual(['created', 'created', 'failed', 'failed']);
-			expect(run.json[2].reason).toBe('quota-exceeded');
-			expect(String(run.json[3].error)).toMatch(
-				/^Constant Contact's daily limit of 10,000 requests is used up; it resets at 00:00 UTC \(in \d+ h \d+ min\)/,
-			);
-			// Stops asking once the quota is gone: one refused request, not one per remaining item.
-			expect(limited.control.requestLog().filter((entry) => entry.errorKey === 'quota_exceeded')).toHaveLength(1);
-			expect(limited.control.automationEntries({ listId: limitedList })).toHaveLength(2);
-		} finally {
-			await limited.stop();
-		}
+		// This test's own stand-in, with a day's budget of 6 requests; seeded like the others.
+		const limited = await standIn.restart({ dailyQuota: 6 });
+		const limitedList = standIn.listId;
+		const run = await runNode(limited, addParameters(limitedList), [shopperCart(1), shopperCart(2), shopperCart(3), shopperCart(4)], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['created', 'created', 'failed', 'failed']);
+		expect(run.json[2].reason).toBe('quota-exceeded');
+		expect(String(run.json[3].error)).toMatch(
+			/^Constant Contact's daily limit of 10,000 requests is used up; it resets at 00:00 UTC \(in \d+ h \d+ min\)/,
+		);
+		// Stops asking once the quota is gone: one refused request, not one per remaining item.
+		expect(limited.control.requestLog().filter((entry) => entry.errorKey === 'quota_exceeded')).toHaveLength(1);
+		expect(limited.control.automationEntries({ listId: limitedList })).toHaveLength(2);
 	});
 });

@@ -3,11 +3,11 @@
  * script, and may carry no HTML. The rules on the pure function first, then the node: a skipped shopper costs
  * nothing in Constant Contact.
  */
-import type { IDataObject } from 'n8n-workflow';
 
 import { cartLinkProblem, linkProblem, parseAllowedLinkHosts } from '../../../nodes/AddToAutoresponderList/links';
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { addParameters, cart, runNode, useStandIn } from './setup';
+import { shopperCart } from '../../support/carts';
+import { addParameters, runNode, useAutoresponderStandIn } from './setup';
 
 const SHOP = ['shop.example.com'];
 
@@ -89,7 +89,7 @@ describe('Allowed Link Hosts, the rule', () => {
 });
 
 describe('Allowed Link Hosts, in the node', () => {
-	const standIn = useStandIn();
+	const standIn = useAutoresponderStandIn();
 	let fakeCc: FakeConstantContact;
 	let listId: string;
 	beforeEach(() => ({ fakeCc, listId } = standIn));
@@ -98,8 +98,8 @@ describe('Allowed Link Hosts, in the node', () => {
 		addParameters(listId, {
 			cartFields: {
 				field: [
-					{ label: 'ac_cart_id', value: (item: IDataObject) => item.cartId },
-					{ label: 'ac_recovery_url', value: (item: IDataObject) => item.recoveryUrl },
+					{ label: 'ac_cart_id', value: '={{ $json.id }}' },
+					{ label: 'ac_recovery_url', value: '={{ $json.recovery_url }}' },
 				],
 			},
 			options: allowedLinkHosts === undefined ? { createMissingFields: true } : { createMissingFields: true, allowedLinkHosts },
@@ -107,9 +107,9 @@ describe('Allowed Link Hosts, in the node', () => {
 
 	it('skips the shopper whose recovery link points elsewhere, writes nothing for them, and adds the others', async () => {
 		const run = await runNode(fakeCc, withRecoveryUrl('shop.example.com'), [
-			cart(1, { recoveryUrl: 'https://shop.example.com/cart/recover/cart-1001' }),
-			cart(2, { recoveryUrl: 'https://evil.example.net/cart/recover/cart-1002' }),
-			cart(3, { recoveryUrl: 'javascript:alert(1)' }),
+			shopperCart(1, { recovery_url: 'https://shop.example.com/cart/recover/cart-1001' }),
+			shopperCart(2, { recovery_url: 'https://evil.example.net/cart/recover/cart-1002' }),
+			shopperCart(3, { recovery_url: 'javascript:alert(1)' }),
 		]);
 		expect(run.json.map((json) => [json.email, json.status, json.reason])).toEqual([
 			['shopper1@example.com', 'created', null],
@@ -125,13 +125,13 @@ describe('Allowed Link Hosts, in the node', () => {
 	});
 
 	it('skips every link when the option is added but left empty', async () => {
-		const run = await runNode(fakeCc, withRecoveryUrl(''), [cart(4, { recoveryUrl: 'https://shop.example.com/cart/4' })]);
+		const run = await runNode(fakeCc, withRecoveryUrl(''), [shopperCart(4, { recovery_url: 'https://shop.example.com/cart/4' })]);
 		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'link_not_allowed', customFields: {} });
 		expect(fakeCc.control.requestLog().filter((entry) => entry.method !== 'GET')).toEqual([]);
 	});
 
 	it('writes a link on any host when the option is not added, as before the option existed', async () => {
-		const run = await runNode(fakeCc, withRecoveryUrl(undefined), [cart(5, { recoveryUrl: 'https://another-shop.example.org/cart/5' })]);
+		const run = await runNode(fakeCc, withRecoveryUrl(undefined), [shopperCart(5, { recovery_url: 'https://another-shop.example.org/cart/5' })]);
 		expect(run.json[0]).toMatchObject({ status: 'created', customFields: { ac_recovery_url: 'https://another-shop.example.org/cart/5' } });
 	});
 });

@@ -1,28 +1,27 @@
-/** Remove Contact from List: "the shopper bought, stop the reminders". */
+/** Remove Contact from List: "the shopper bought, stop the reminders"; with Clear Cart Fields the recovered cart's details go too. */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
-import { runNode, useStandIn } from './setup';
+import { removeParameters, runNode, useAutoresponderStandIn } from './setup';
 
-const standIn = useStandIn(false);
+const standIn = useAutoresponderStandIn(false);
 let fakeCc: FakeConstantContact;
 let listId: string;
 beforeEach(() => ({ fakeCc, listId } = standIn));
 
-function removeParameters(options: IDataObject = {}) {
-	return {
-		operation: 'removeContact',
-		list: { __rl: true, mode: 'id', value: listId },
-		email: (item: IDataObject) => item.email,
-		options,
-	};
+function fieldValues(email: string): Record<string, string> {
+	const labels = new Map(fakeCc.control.snapshot().customFields.map((f) => [String(f.custom_field_id), String(f.label)]));
+	const contact = fakeCc.control.findContactByEmail(email) as { custom_fields?: Array<{ custom_field_id: string; value: string }> };
+	return Object.fromEntries((contact.custom_fields ?? []).map((f) => [labels.get(f.custom_field_id), f.value]));
 }
+
+const removeWithClearing = (clearCartFields: string) => removeParameters(listId, { clearCartFields });
 
 describe('Remove Contact from List', () => {
 	it('removes shoppers on the list and says which were not found or not on it', async () => {
 		fakeCc.control.seedContact({ email: 'bought@example.com', listIds: [listId] });
 		fakeCc.control.seedContact({ email: 'elsewhere@example.com' });
-		const run = await runNode(fakeCc, removeParameters(), [
+		const run = await runNode(fakeCc, removeParameters(listId), [
 			{ email: 'bought@example.com', orderId: 'o-1' },
 			{ email: 'elsewhere@example.com' },
 			{ email: 'stranger@example.com' },
@@ -42,7 +41,7 @@ describe('Remove Contact from List', () => {
 	it('looks up many shoppers by reading the account and removes them in activities of at most 500', async () => {
 		const emails = Array.from({ length: 620 }, (_, n) => `buyer${n}@example.com`);
 		for (const email of emails) fakeCc.control.seedContact({ email, listIds: [listId] });
-		const run = await runNode(fakeCc, removeParameters(), emails.map((email) => ({ email })));
+		const run = await runNode(fakeCc, removeParameters(listId), emails.map((email) => ({ email })));
 		expect(run.json.every((json) => json.status === 'removed')).toBe(true);
 		const removals = fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/activities/remove_list_memberships');
 		expect(removals).toHaveLength(2);
@@ -54,7 +53,7 @@ describe('Remove Contact from List', () => {
 		const emails = Array.from({ length: 1500 }, (_, n) => `member${n}@example.com`);
 		for (const email of emails) fakeCc.control.seedContact({ email, listIds: [listId] });
 		fakeCc.control.clearRequestLog();
-		const run = await runNode(fakeCc, removeParameters(), [{ email: emails[7] }, { email: emails[1200] }]);
+		const run = await runNode(fakeCc, removeParameters(listId), [{ email: emails[7] }, { email: emails[1200] }]);
 		expect(run.json.map((json) => json.status)).toEqual(['removed', 'removed']);
 		const contactReads = fakeCc.control.requestLog().filter((entry) => entry.path === '/v3/contacts');
 		expect(contactReads.map((entry) => entry.query)).toEqual([
@@ -65,7 +64,7 @@ describe('Remove Contact from List', () => {
 	});
 
 	describe('with the contact ID the workflow kept', () => {
-		const removeById = (options: IDataObject = {}) => removeParameters({ contactId: (item: IDataObject) => item.contactId, ...options });
+		const removeById = (options: IDataObject = {}) => removeParameters(listId, { contactId: '={{ $json.contactId }}', ...options });
 		const contactRequests = () => fakeCc.control.requestLog().filter((entry) => entry.path.startsWith('/v3/contacts'));
 
 		it('removes without a look-up, 500 per activity, and waits for the activities together', async () => {
@@ -140,5 +139,48 @@ describe('Remove Contact from List', () => {
 			expect(Object.fromEntries(stored.map((field) => [labels.get(field.custom_field_id), field.value]))).toEqual({ ac_recovery_url: '', loyalty_tier: 'gold' });
 			expect(fakeCc.control.findContactByEmail('buyer@example.com')!.list_memberships).toEqual([]);
 		});
+	});
+});
+
+describe('Remove Contact from List with Clear Cart Fields', () => {
+	it('empties the named cart fields of a removed shopper and of one already off the list, and nothing else', async () => {
+		const cart = { ac_recovery_url: 'https://shop.example.com/cart/recover/1', ac_cart_total: '89.90 EUR', favourite_colour: 'green' };
+		fakeCc.control.seedContact({ email: 'bought@example.com', firstName: 'Ada', listIds: [listId], customFields: cart });
+		fakeCc.control.seedContact({ email: 'earlier@example.com', customFields: { ac_recovery_url: 'https://shop.example.com/cart/recover/2' } });
+		const run = await runNode(fakeCc, removeWithClearing('ac_recovery_url, ac_cart_total, ac_no_such_field'), [
+			{ email: 'bought@example.com' },
+			{ email: 'earlier@example.com' },
+			{ email: 'stranger@example.com' },
+		]);
+
+		expect(run.json.map((json) => [json.status, json.reason, json.customFields])).toEqual([
+			['removed', null, { ac_recovery_url: '', ac_cart_total: '' }],
+			['skipped', 'not-on-list', { ac_recovery_url: '' }],
+			['skipped', 'not-found', {}],
+		]);
+		expect(fieldValues('bought@example.com')).toEqual({ ac_recovery_url: '', ac_cart_total: '', favourite_colour: 'green' });
+		expect(fieldValues('earlier@example.com')).toEqual({ ac_recovery_url: '' });
+		const bought = fakeCc.control.findContactByEmail('bought@example.com') as { first_name?: string; email_address: { permission_to_send: string } };
+		expect(bought.first_name).toBe('Ada');
+		expect(bought.email_address.permission_to_send).toBe('implicit');
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+		expect(fakeCc.control.contractViolations()).toEqual([]);
+	});
+
+	it('leaves an unsubscribed shopper unsubscribed while clearing the fields', async () => {
+		fakeCc.control.seedContact({ email: 'gone@example.com', permission: 'unsubscribed', customFields: { ac_recovery_url: 'https://shop.example.com/cart/recover/3' } });
+		const run = await runNode(fakeCc, removeWithClearing('ac_recovery_url'), [{ email: 'gone@example.com' }]);
+		expect(run.json[0]).toMatchObject({ status: 'skipped', reason: 'not-on-list', customFields: { ac_recovery_url: '' } });
+		expect(fakeCc.control.permissionChanges()).toEqual([]);
+	});
+
+	it('sends no update when the fields are already empty, and says which item failed when Constant Contact refuses one', async () => {
+		fakeCc.control.seedContact({ email: 'clean@example.com', listIds: [listId] });
+		fakeCc.control.seedContact({ email: 'refused@example.com', listIds: [listId], customFields: { ac_recovery_url: 'https://shop.example.com/cart/recover/4' } });
+		fakeCc.control.injectFaults([{ kind: 'status', status: 400, match: { method: 'PUT', path: /^\/v3\/contacts\// } }]);
+		const run = await runNode(fakeCc, removeWithClearing('ac_recovery_url'), [{ email: 'clean@example.com' }, { email: 'refused@example.com' }], { continueOnFail: true });
+		expect(run.json.map((json) => json.status)).toEqual(['removed', 'failed']);
+		expect(run.json[1].error).toMatch(/^Could not update the contact refused@example.com/);
+		expect(fakeCc.control.requestLog().filter((entry) => entry.method === 'PUT')).toHaveLength(1);
 	});
 });

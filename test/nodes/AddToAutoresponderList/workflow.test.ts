@@ -1,13 +1,11 @@
 /** The node inside a workflow run by n8n's own engine and OAuth2 code (test/harness), against the stand-in. */
 import { NodeApiError } from 'n8n-workflow';
 
-import { createCredentialStore, createStandInCredential, runWorkflow, searchList, type WorkflowJson } from '../../harness';
-import { startFakeConstantContact, type FakeConstantContact } from '../../fake-constant-contact';
+import type { FakeConstantContact } from '../../fake-constant-contact';
+import { runWorkflow, searchList, type WorkflowJson } from '../../harness';
+import { shopperCart } from '../../support/carts';
+import { ADD_NODE_TYPE, standInCredentials, useAutoresponderStandIn } from './setup';
 import addAbandonedCarts from './workflows/add-abandoned-carts.json';
-import { cart } from './setup';
-
-const CREDENTIAL = 'constantContactOAuth2Api';
-const ADD_NODE = 'n8n-nodes-constant-contact-abandoned-cart.addToAutoresponderList';
 
 /** The template with each item's list name taken from the item, and the node's "On Error" setting. */
 function withListFromItem(onError: string | undefined): WorkflowJson {
@@ -20,27 +18,17 @@ function withListFromItem(onError: string | undefined): WorkflowJson {
 	else delete node.onError;
 	return workflow;
 }
-let fakeCc: FakeConstantContact;
 
-beforeAll(async () => {
-	fakeCc = await startFakeConstantContact({ activityProcessingMs: 30 });
-});
-afterAll(async () => await fakeCc.stop());
-beforeEach(() => {
-	fakeCc.control.reset();
-	fakeCc.control.seedList({ name: 'Abandoned cart reminders', automation: true });
-	fakeCc.control.seedCustomField({ label: 'ac_cart_id' });
-});
-afterEach(() => {
-	expect(fakeCc.control.contractViolations()).toEqual([]);
-});
+const standIn = useAutoresponderStandIn();
+let fakeCc: FakeConstantContact;
+beforeEach(() => ({ fakeCc } = standIn));
 
 describe('Add to Autoresponder List in a workflow', () => {
 	it('refreshes an expired token through n8n, stores the new pair and adds every shopper', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		const credentials = standInCredentials(fakeCc);
 		fakeCc.control.expireAllAccessTokens();
 
-		const run = await runWorkflow(structuredClone(addAbandonedCarts), { items: [cart(1), cart(2)], credentials });
+		const run = await runWorkflow(structuredClone(addAbandonedCarts), { items: [shopperCart(1), shopperCart(2)], credentials });
 
 		expect(run.status).toBe('success');
 		expect(run.outputsOf('Add to Autoresponder List', 0).map((json) => json.status)).toEqual(['created', 'created']);
@@ -52,17 +40,17 @@ describe('Add to Autoresponder List in a workflow', () => {
 	});
 
 	it('sends failed items to the error output when the node continues using the error output', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		const credentials = standInCredentials(fakeCc);
 		fakeCc.control.injectFaults([{ kind: 'status', status: 400, count: 1, match: { method: 'POST', path: '/v3/contacts/sign_up_form' } }]);
 
-		const run = await runWorkflow(structuredClone(addAbandonedCarts), { items: [cart(3), cart(4)], credentials });
+		const run = await runWorkflow(structuredClone(addAbandonedCarts), { items: [shopperCart(3), shopperCart(4)], credentials });
 
 		expect(run.status).toBe('success');
 		expect(run.outputsOf('Add to Autoresponder List', 0)).toEqual([expect.objectContaining({ email: 'shopper4@example.com', status: 'created' })]);
 		expect(run.outputsOf('Add to Autoresponder List', 1)).toEqual([
 			// n8n's error output carries the input item, the error sentence and the result as details.
 			expect.objectContaining({
-				cartId: 'cart-1003',
+				id: 'cart-1003',
 				email: 'shopper3@example.com',
 				error: expect.stringMatching(/^Could not sign up/),
 				details: expect.objectContaining({ status: 'failed', reason: 'constant-contact-api' }),
@@ -71,8 +59,8 @@ describe('Add to Autoresponder List in a workflow', () => {
 	});
 
 	it('with Continue On Fail, outputs the item whose list name is too long with reason invalid-parameter and adds the others', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
-		const items = [cart(5, { listName: 'Abandoned cart reminders' }), cart(6, { listName: 'x'.repeat(256) })];
+		const credentials = standInCredentials(fakeCc);
+		const items = [shopperCart(5, { listName: 'Abandoned cart reminders' }), shopperCart(6, { listName: 'x'.repeat(256) })];
 
 		const run = await runWorkflow(withListFromItem('continueRegularOutput'), { items, credentials });
 
@@ -89,9 +77,9 @@ describe('Add to Autoresponder List in a workflow', () => {
 	});
 
 	it('sends an item whose list is wrong to the error output with reason invalid-parameter', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
+		const credentials = standInCredentials(fakeCc);
 
-		const run = await runWorkflow(withListFromItem('continueErrorOutput'), { items: [cart(7, { listName: '' })], credentials });
+		const run = await runWorkflow(withListFromItem('continueErrorOutput'), { items: [shopperCart(7, { listName: '' })], credentials });
 
 		expect(run.outputsOf('Add to Autoresponder List', 1)).toEqual([
 			expect.objectContaining({ error: expect.stringMatching(/^No list name is entered/), details: expect.objectContaining({ reason: 'invalid-parameter' }) }),
@@ -100,8 +88,8 @@ describe('Add to Autoresponder List in a workflow', () => {
 	});
 
 	it('without Continue On Fail, stops the workflow with a NodeOperationError naming the item, not an API error', async () => {
-		const credentials = createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc) });
-		const items = [cart(8, { listName: 'Abandoned cart reminders' }), cart(9, { listName: ' ' })];
+		const credentials = standInCredentials(fakeCc);
+		const items = [shopperCart(8, { listName: 'Abandoned cart reminders' }), shopperCart(9, { listName: ' ' })];
 
 		const run = await runWorkflow(withListFromItem(undefined), { items, credentials });
 
@@ -114,7 +102,7 @@ describe('Add to Autoresponder List in a workflow', () => {
 
 	it('shows the editor a NodeApiError when Constant Contact refuses the list search', async () => {
 		fakeCc.control.injectFaults([{ kind: 'status', status: 403, count: 5, match: { path: '/v3/contact_lists' } }]);
-		const error = await searchList(ADD_NODE, 'searchLists', { credentials: { [CREDENTIAL]: createStandInCredential(fakeCc) } }).catch(
+		const error = await searchList(ADD_NODE_TYPE, 'searchLists', { credentials: standInCredentials(fakeCc) }).catch(
 			(thrown: unknown) => thrown,
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -123,8 +111,8 @@ describe('Add to Autoresponder List in a workflow', () => {
 	});
 
 	it('offers the lists to the editor through listSearch with the stored credential', async () => {
-		const result = await searchList(ADD_NODE, 'searchLists', {
-			credentials: { [CREDENTIAL]: createStandInCredential(fakeCc) },
+		const result = await searchList(ADD_NODE_TYPE, 'searchLists', {
+			credentials: standInCredentials(fakeCc),
 			filter: 'cart',
 		});
 		expect(result.results.map((list) => list.name)).toEqual(['Abandoned cart reminders']);

@@ -1,7 +1,10 @@
-/** Parameters both operations share: the list and the shopper's email. */
+/** Parameters both operations share: the list, the shopper's email and the options every run has. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { LIST_ID_PATTERN } from '../lists';
+import { UUID_PATTERN } from '../ConstantContact/limits';
+import { EXAMPLE_LIST_ID } from './lists';
+
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
 export const listLocator: INodeProperties = {
 	displayName: 'List',
@@ -22,11 +25,11 @@ export const listLocator: INodeProperties = {
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
-			placeholder: 'e.g. 3f1c2a9e-5b7d-11ee-8c99-0242ac120002',
+			placeholder: `e.g. ${EXAMPLE_LIST_ID}`,
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: LIST_ID_PATTERN, errorMessage: 'A list ID is a UUID like 3f1c2a9e-5b7d-11ee-8c99-0242ac120002' },
+					properties: { regex: UUID_PATTERN, errorMessage: `A list ID is a UUID like ${EXAMPLE_LIST_ID}` },
 				},
 			],
 		},
@@ -50,30 +53,22 @@ export const emailField: INodeProperties = {
 	hint: 'Map it from your data, e.g. {{ $json.email }}',
 };
 
-export const bulkThresholdOption: INodeProperties = {
-	displayName: 'Bulk Threshold',
-	name: 'bulkThreshold',
-	type: 'number',
-	typeOptions: { minValue: 1 },
-	default: 50,
-	description:
-		'From this many items on, the node uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
-};
-
-export const keepInputFieldsOption: INodeProperties = {
+const keepInputFieldsOption: INodeProperties = {
 	displayName: 'Keep Input Fields',
 	name: 'keepInputFields',
 	type: 'boolean',
 	default: true,
 	description: "Whether to output the item's input fields (such as the cart ID) next to the result fields",
 };
+// n8n's lint wants a boolean default written out; the run reads it from the option.
+export const DEFAULT_KEEP_INPUT_FIELDS = keepInputFieldsOption.default as boolean;
 
-export const requestTimeoutOption: INodeProperties = {
+const requestTimeoutOption: INodeProperties = {
 	displayName: 'Request Timeout (Seconds)',
 	name: 'requestTimeout',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: 30,
+	default: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 	description: 'How long to wait for one Constant Contact answer before retrying',
 };
 
@@ -86,7 +81,7 @@ export function listAndEmail(operation: string): INodeProperties[] {
 	];
 }
 
-/** The operation's "Options" collection. */
+/** The operation's "Options" collection: its own options and the ones every operation has, in alphabetical order. */
 export function optionsCollection(operation: string, options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
@@ -95,6 +90,6 @@ export function optionsCollection(operation: string, options: INodeProperties[])
 		placeholder: 'Add option',
 		default: {},
 		displayOptions: { show: { operation: [operation] } },
-		options,
+		options: [...options, keepInputFieldsOption, requestTimeoutOption].sort((a, b) => (a.displayName < b.displayName ? -1 : 1)),
 	};
 }

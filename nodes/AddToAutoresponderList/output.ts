@@ -1,8 +1,8 @@
 /** Results -> n8n items: one per input item with pairedItem; failures as error items or thrown with itemIndex. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toNodeError } from '../../ConstantContact/n8nAdapter';
-import { failureReason, type ItemResult } from '../results';
+import { toNodeError } from '../ConstantContact/n8nAdapter';
+import { failureReason, type ItemResult } from './results';
 
 export function toOutput(
 	context: IExecuteFunctions,
