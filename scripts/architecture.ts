@@ -53,10 +53,12 @@ export interface Source {
 	readsParameters: boolean;
 	/** Reaches n8n's services on the execution context (N8N_SERVICE_CALLS). */
 	callsN8nServices: boolean;
-	/** Exported functions named like RULE_NAME. */
+	/** Functions named like RULE_NAME that this file declares. */
+	declaredRules: string[];
+	/** The declared rules it exports: such a file is a rules module. */
 	exportedRules: string[];
-	/** Functions named like RULE_NAME that this file declares or calls. */
-	rulesUsed: string[];
+	/** Functions that take the n8n context only to throw with it (`fail(ctx, message)`), with their lines. */
+	contextOnlyToThrow: Array<{ name: string; line: number }>;
 }
 
 export function layerOf(folder: string): Layer {
@@ -127,10 +129,10 @@ export function analyse(root: string, file: string, text: string): Source {
 		importLines: new Set(),
 		readsParameters: false,
 		callsN8nServices: false,
+		declaredRules: [],
 		exportedRules: [],
-		rulesUsed: [],
+		contextOnlyToThrow: [],
 	};
-	const rulesUsed = new Set<string>();
 
 	const addImport = (node: ts.Node, specifier: string, typeOnly: boolean, runtimeNames: string[]) => {
 		const { target, external } = resolveImport(root, file, specifier);
@@ -166,26 +168,90 @@ export function analyse(root: string, file: string, text: string): Source {
 			if (PARAMETER_CALLS.includes(name)) source.readsParameters = true;
 			if (N8N_SERVICE_CALLS.includes(name)) source.callsN8nServices = true;
 		} else if (ts.isFunctionDeclaration(node) && node.name && RULE_NAME.test(node.name.text)) {
-			rulesUsed.add(node.name.text);
+			source.declaredRules.push(node.name.text);
 			if (isExported(node)) source.exportedRules.push(node.name.text);
 		} else if (ts.isVariableStatement(node)) {
 			for (const declaration of node.declarationList.declarations) {
 				const initializer = declaration.initializer;
 				const isFunction = initializer !== undefined && (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer));
 				if (isFunction && ts.isIdentifier(declaration.name) && RULE_NAME.test(declaration.name.text)) {
-					rulesUsed.add(declaration.name.text);
+					source.declaredRules.push(declaration.name.text);
 					if (isExported(node)) source.exportedRules.push(declaration.name.text);
 				}
 			}
-		} else if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && RULE_NAME.test(node.expression.text)) {
-			rulesUsed.add(node.expression.text);
 		}
 		ts.forEachChild(node, visit);
 	};
 	visit(sourceFile);
-	source.rulesUsed = [...rulesUsed].sort();
+	source.declaredRules.sort();
 	source.exportedRules.sort();
+	source.contextOnlyToThrow = contextOnlyToThrow(sourceFile);
 	return source;
+}
+
+/** n8n's context types: IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions... */
+const CONTEXT_TYPE = /^I\w*Functions$/;
+
+/**
+ * Named functions with an n8n context parameter whose every use of it builds an error: `ctx.getNode()` inside
+ * `new ...Error(...)`, or the context handed on to another such function. A check that throws plain errors needs no
+ * context; the operation adds the node and the item when it catches.
+ */
+function contextOnlyToThrow(sourceFile: ts.SourceFile): Array<{ name: string; line: number }> {
+	const candidates = new Map<string, { node: ts.FunctionLikeDeclaration; index: number; param: string }>();
+	const visit = (node: ts.Node) => {
+		if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && node.body) {
+			const name = ts.isFunctionDeclaration(node)
+				? node.name?.text
+				: ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)
+					? node.parent.name.text
+					: undefined;
+			const index = node.parameters.findIndex((p) => p.type !== undefined && ts.isTypeReferenceNode(p.type) && CONTEXT_TYPE.test(p.type.typeName.getText(sourceFile)));
+			if (name && index >= 0 && ts.isIdentifier(node.parameters[index].name)) {
+				candidates.set(name, { node, index, param: node.parameters[index].name.text });
+			}
+		}
+		ts.forEachChild(node, visit);
+	};
+	visit(sourceFile);
+	const insideError = (node: ts.Node): boolean => {
+		for (let at: ts.Node | undefined = node.parent; at; at = at.parent) {
+			if (ts.isNewExpression(at) && /Error$/.test(at.expression.getText(sourceFile))) return true;
+			if (ts.isFunctionLike(at)) return false;
+		}
+		return false;
+	};
+	// Uses that only throw, given which functions already count as throwing-only; repeated until nothing changes
+	let throwing = new Set(candidates.keys());
+	for (;;) {
+		const next = new Set<string>();
+		for (const [name, { node, param }] of candidates) {
+			let uses = 0;
+			let onlyToThrow = true;
+			const look = (child: ts.Node) => {
+				if (ts.isIdentifier(child) && child.text === param) {
+					uses++;
+					const parent = child.parent;
+					const getsNodeForError =
+						ts.isPropertyAccessExpression(parent) && parent.name.text === 'getNode' && ts.isCallExpression(parent.parent) && insideError(parent.parent);
+					const handedToThrower =
+						ts.isCallExpression(parent) &&
+						ts.isIdentifier(parent.expression) &&
+						throwing.has(parent.expression.text) &&
+						parent.arguments.indexOf(child) === candidates.get(parent.expression.text)!.index;
+					if (!getsNodeForError && !handedToThrower) onlyToThrow = false;
+				}
+				ts.forEachChild(child, look);
+			};
+			if (node.body) look(node.body);
+			if (uses > 0 && onlyToThrow) next.add(name);
+		}
+		if (next.size === throwing.size) break;
+		throwing = next;
+	}
+	return [...throwing]
+		.map((name) => ({ name, line: lineOf(sourceFile, candidates.get(name)!.node.getStart()) }))
+		.sort((a, b) => a.line - b.line);
 }
 
 /** Every TypeScript file under nodes/ and credentials/, sorted by path. */
@@ -270,7 +336,7 @@ const LAYER_STYLE: Record<Layer, { fill: string; stroke: string; ink: string; ti
 const JOBS = [
 	{ key: 'P', colour: '#0e7c86', legend: 'reads node parameters (getNodeParameter)', has: (s: Source) => s.readsParameters },
 	{ key: 'N', colour: '#d0621b', legend: "calls n8n's services on the execution context: helpers, workflow static data, logger, credentials", has: (s: Source) => s.callsN8nServices },
-	{ key: 'R', colour: '#7b3fb8', legend: 'holds decision rules: exports a pure function named decide or decide…', has: (s: Source) => s.exportedRules.length > 0 },
+	{ key: 'R', colour: '#7b3fb8', legend: 'decision rules: exports a function named decide or decide… (a rules module, kept pure)', has: (s: Source) => s.exportedRules.length > 0 },
 ] as const;
 
 function escapeXml(text: string): string {

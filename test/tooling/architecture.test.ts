@@ -19,7 +19,7 @@ import {
 	type Source,
 } from '../../scripts/architecture';
 
-type Check = 'layers' | 'operations' | 'cycles' | 'duplicates' | 'purity' | 'threeJobs';
+type Check = 'layers' | 'operations' | 'cycles' | 'duplicates' | 'purity' | 'threeJobs' | 'plainErrors';
 
 /**
  * Files that break a check today. #19: being split; the coordinator empties this list at merge.
@@ -32,6 +32,7 @@ const KNOWN_OFFENDERS: Record<Check, string[]> = {
 	duplicates: [],
 	purity: [],
 	threeJobs: ['nodes/AbandonedCartFilter/run.ts'],
+	plainErrors: ['nodes/AbandonedCartFilter/run.ts'],
 };
 
 interface Finding {
@@ -293,11 +294,12 @@ describeCheck('duplicates', `no block of ${MIN_REPEATED_LINES} or more lines sta
  *   parameters  it calls getNodeParameter;
  *   n8n         it reaches n8n's services on the execution context: .helpers, getWorkflowStaticData, .logger,
  *               getCredentials;
- *   rules       it declares or calls a decision function, named decide or decide<Something>.
+ *   rules       it declares a decision function: named decide or decide<Something>, the house's name for a rule
+ *               (the filter's policy from its parameters, decideSettings..., counts: it is the Decide policy's rules).
  * A rules module is a file that exports such a function. Rules are pure: a rules module and every file it reaches
  * through run-time imports neither read parameters nor call n8n's services nor import a run-time value from n8n,
- * and a rules module imports nothing from n8n at all, not even types. An operation may read parameters and run the
- * rules, or an adapter may call n8n's services, but no one file does all three: that is the file #19 splits.
+ * and a rules module imports nothing from n8n at all, not even types. An operation reads parameters, may call n8n's
+ * services and calls the rules; it does not declare them. So no file does all three: that is the file #19 splits.
  */
 describeCheck('purity', 'decision rules are pure: nothing they reach talks to n8n', () => {
 	const findings: Finding[] = [];
@@ -329,9 +331,23 @@ describeCheck('purity', 'decision rules are pure: nothing they reach talks to n8
 
 describeCheck('threeJobs', 'no file reads parameters, calls n8n services and runs decision rules at once', () =>
 	sources
-		.filter((source) => source.readsParameters && source.callsN8nServices && source.rulesUsed.length > 0)
+		.filter((source) => source.readsParameters && source.callsN8nServices && source.declaredRules.length > 0)
 		.map((source) => ({
 			files: [source.path],
-			detail: `${source.path} reads parameters, calls n8n's services and runs ${source.rulesUsed.join(', ')}: split it into an operation, an adapter and the rules`,
+			detail: `${source.path} reads parameters, calls n8n's services and declares ${source.declaredRules.join(', ')}: move the rules into a pure module`,
 		})),
+);
+
+/**
+ * Turning parameter values into a policy throws plain errors (settings); the operation that catches one adds the node
+ * and the item. A function that takes the n8n context only to throw with it (`fail(ctx, message)`: every use of the
+ * context is `ctx.getNode()` inside `new ...Error(...)`, or hands it to another such function) mixes the two jobs.
+ */
+describeCheck('plainErrors', 'no function takes the n8n context only to throw with it', () =>
+	sources.flatMap((source) =>
+		source.contextOnlyToThrow.map(({ name, line }) => ({
+			files: [source.path],
+			detail: `${source.path}:${line} ${name}() takes the n8n context only to throw: throw a plain Error, the operation adds the node`,
+		})),
+	),
 );
