@@ -90,6 +90,65 @@ describe('the reader of the tree', () => {
 	});
 });
 
+describe('the reader, on fixtures', () => {
+	const read = (text: string) => analyse(ROOT, join(ROOT, 'nodes/Fixture/operation.ts'), text);
+
+	it('tells type-only imports from imports that run, and names what runs', () => {
+		const source = read(
+			[
+				"import type { IExecuteFunctions } from 'n8n-workflow';",
+				"import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';",
+				"import { type Policy } from '../Fixture/decide';",
+			].join('\n'),
+		);
+		expect(source.imports.map(({ target, typeOnly, runtimeNames }) => ({ target, typeOnly, runtimeNames }))).toEqual([
+			{ target: 'n8n-workflow', typeOnly: true, runtimeNames: [] },
+			{ target: 'n8n-workflow', typeOnly: false, runtimeNames: ['NodeOperationError'] },
+			{ target: 'nodes/Fixture/decide', typeOnly: true, runtimeNames: [] },
+		]);
+	});
+
+	it('sees the three jobs in a file that does all of them', () => {
+		const source = read(
+			[
+				'export function decideCart(total: number, minimum: number) { return total >= minimum; }',
+				'export async function execute(this: IExecuteFunctions) {',
+				"\tconst minimum = this.getNodeParameter('minimum', 0) as number;",
+				"\tconst memory = this.getWorkflowStaticData('global');",
+				'\treturn decideCart(Number(memory.total), minimum);',
+				'}',
+			].join('\n'),
+		);
+		expect([source.readsParameters, source.callsN8nServices, source.declaredRules, source.exportedRules]).toEqual([true, true, ['decideCart'], ['decideCart']]);
+	});
+
+	it('counts an operation that only calls decide() as not declaring rules', () => {
+		const source = read(["import { decide } from './decide';", 'export function execute() { return decide(); }'].join('\n'));
+		expect(source.declaredRules).toEqual([]);
+	});
+
+	it('finds the functions that take the n8n context only to throw, also through one another', () => {
+		const source = read(
+			[
+				'function fail(ctx: IExecuteFunctions, message: string): never {',
+				'\tthrow new NodeOperationError(ctx.getNode(), message);',
+				'}',
+				'function durationParam(ctx: IExecuteFunctions, text: string): number {',
+				"\tif (text === '') fail(ctx, 'empty');",
+				'\treturn Number(text);',
+				'}',
+				'function stepsParam(ctx: IExecuteFunctions): string {',
+				"\treturn String(ctx.getNodeParameter('steps', 0));",
+				'}',
+			].join('\n'),
+		);
+		expect(source.contextOnlyToThrow).toEqual([
+			{ name: 'fail', line: 1 },
+			{ name: 'durationParam', line: 4 },
+		]);
+	});
+});
+
 /**
  * The floors, lowest first: nodes/shared (helpers any code may use), nodes/ConstantContact (the client), then each
  * node folder. nodes/shared imports neither the client nor a node; the client imports no node; no node imports
