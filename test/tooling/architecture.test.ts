@@ -388,7 +388,7 @@ describeCheck('purity', 'decision rules are pure: nothing they reach talks to n8
 	return findings;
 });
 
-describeCheck('threeJobs', 'no file reads parameters, calls n8n services and runs decision rules at once', () =>
+describeCheck('threeJobs', 'no file reads parameters, calls n8n services and declares decision rules at once', () =>
 	sources
 		.filter((source) => source.readsParameters && source.callsN8nServices && source.declaredRules.length > 0)
 		.map((source) => ({
