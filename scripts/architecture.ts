@@ -289,22 +289,13 @@ export function folderEdges(sources: Source[]): FolderEdge[] {
 		.sort((a, b) => (a.from + a.to < b.from + b.to ? -1 : 1));
 }
 
-/** Height above the lowest floor: 0 for a folder that imports no other folder, else one more than what it imports. */
-export function folderFloors(folders: string[], edges: FolderEdge[]): Map<string, number> {
-	const floors = new Map<string, number>();
-	const floorOf = (folder: string, visiting: Set<string>): number => {
-		const known = floors.get(folder);
-		if (known !== undefined) return known;
-		if (visiting.has(folder)) return 0; // a cycle between folders: the layer test names it, the picture still draws
-		visiting.add(folder);
-		const below = edges.filter((edge) => edge.from === folder).map((edge) => floorOf(edge.to, visiting) + 1);
-		visiting.delete(folder);
-		const floor = Math.max(0, ...below);
-		floors.set(folder, floor);
-		return floor;
-	};
-	for (const folder of folders) floorOf(folder, new Set());
-	return floors;
+/**
+ * Whether an import from one layer into another goes against the floors: nodes/shared imports neither the client nor
+ * a node, the client imports no node, no node imports another node, and a credential imports no node.
+ */
+export function againstTheFloors(from: Layer, to: Layer): boolean {
+	if (to === 'node') return true;
+	return from === 'shared' && to === 'client';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -397,42 +388,61 @@ function compareFolders(a: string, b: string): number {
 	return byLayer !== 0 ? byLayer : a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Rows of boxes, top floor first; a floor too wide for the picture wraps onto a second row. */
+/**
+ * Two floors: the node folders on top, the client, nodes/shared and the credentials below. A floor too wide for the
+ * picture wraps onto a second row. The lower floor is ordered under its importers, so few arrows cross.
+ */
 function layout(sources: Source[], edges: FolderEdge[], top: number): Box[][] {
 	const folders = [...new Set(sources.map((source) => source.folder))].sort(compareFolders);
-	const floors = folderFloors(folders, edges);
-	const highest = Math.max(0, ...floors.values());
+	const makeBox = (folder: string): Box => {
+		const lines = boxLines(folder, sources);
+		return { folder, layer: layerOf(folder), lines, x: 0, y: 0, width: boxWidth(folder, lines), height: boxHeight(lines) };
+	};
+	const upper = placeFloor(folders.filter((folder) => layerOf(folder) === 'node').map(makeBox), top);
+	const upperBottom = upper.length > 0 ? Math.max(...upper.flat().map((box) => box.y + box.height)) + FLOOR_GAP : top;
+	const centres = new Map(upper.flat().map((box) => [box.folder, box.x + box.width / 2]));
+	const under = (folder: string, seen: string[] = []): number => {
+		const from = edges.filter((edge) => edge.to === folder && centres.has(edge.from));
+		if (from.length > 0) return from.reduce((sum, edge) => sum + centres.get(edge.from)! * edge.count, 0) / from.reduce((sum, edge) => sum + edge.count, 0);
+		// Not imported from above: just after the box of its floor that imports it, else at the end
+		const sideways = edges.find((edge) => edge.to === folder && !centres.has(edge.from) && !seen.includes(edge.from));
+		return sideways ? under(sideways.from, [...seen, folder]) + 0.5 : Number.MAX_SAFE_INTEGER;
+	};
+	const lower = folders
+		.filter((folder) => layerOf(folder) !== 'node')
+		.map((folder) => ({ folder, at: under(folder) }))
+		.sort((a, b) => a.at - b.at || compareFolders(a.folder, b.folder))
+		.map(({ folder }) => makeBox(folder));
+	return [...upper, ...placeFloor(lower, upperBottom)];
+}
+
+/** Lays boxes out left to right from `top`, wrapping when the picture is full; the spare width goes into the boxes. */
+function placeFloor(boxes: Box[], top: number): Box[][] {
 	const rows: Box[][] = [];
-	for (let floor = highest; floor >= 0; floor--) {
-		let row: Box[] = [];
-		let used = 0;
-		for (const folder of folders.filter((f) => floors.get(f) === floor)) {
-			const lines = boxLines(folder, sources);
-			const box: Box = { folder, layer: layerOf(folder), lines, x: 0, y: 0, width: boxWidth(folder, lines), height: boxHeight(lines) };
-			if (row.length > 0 && used + BOX_GAP + box.width > WIDTH - 2 * MARGIN) {
-				rows.push(row);
-				row = [];
-				used = 0;
-			}
-			used += (row.length > 0 ? BOX_GAP : 0) + box.width;
-			row.push(box);
+	let row: Box[] = [];
+	let used = 0;
+	for (const box of boxes) {
+		if (row.length > 0 && used + BOX_GAP + box.width > WIDTH - 2 * MARGIN) {
+			rows.push(row);
+			row = [];
+			used = 0;
 		}
-		if (row.length > 0) rows.push(row);
+		used += (row.length > 0 ? BOX_GAP : 0) + box.width;
+		row.push(box);
 	}
+	if (row.length > 0) rows.push(row);
 	let y = top;
-	for (const row of rows) {
-		// Spread a row's boxes over the full width: the extra room goes into the boxes, evenly
-		const available = WIDTH - 2 * MARGIN - BOX_GAP * (row.length - 1);
-		const natural = row.reduce((sum, box) => sum + box.width, 0);
-		const extra = Math.max(0, available - natural) / row.length;
+	for (const placed of rows) {
+		const available = WIDTH - 2 * MARGIN - BOX_GAP * (placed.length - 1);
+		const extra = Math.max(0, available - placed.reduce((sum, box) => sum + box.width, 0)) / placed.length;
 		let x = MARGIN;
-		for (const box of row) {
+		for (const box of placed) {
 			box.width = Math.floor(box.width + extra);
 			box.x = x;
 			box.y = y;
 			x += box.width + BOX_GAP;
 		}
-		y += Math.max(...row.map((box) => box.height)) + FLOOR_GAP;
+		y += Math.max(...placed.map((box) => box.height)) + FLOOR_GAP;
 	}
 	return rows;
 }
@@ -481,51 +491,68 @@ function spread(box: Box, count: number, index: number): number {
 	return box.x + box.width / 2 - usable / 2 + (count === 1 ? usable / 2 : (usable * index) / (count - 1));
 }
 
+/** How far below its row an arrow between two boxes of one row dips. */
+const SIDEWAYS_DIP = 34;
+
 /** Arrows go under the boxes, their numbers over them, so no box hides a number. */
-function renderEdges(rows: Box[][], edges: FolderEdge[]): { lines: string[]; labels: string[] } {
+function renderEdges(rows: Box[][], edges: FolderEdge[]): { lines: string[]; labels: string[]; below: number } {
 	const boxes = new Map(rows.flat().map((box) => [box.folder, box]));
 	const rowOf = new Map(rows.flatMap((row, i) => row.map((box) => [box.folder, i] as const)));
 	const rowBottom = rows.map((row) => Math.max(...row.map((box) => box.y + box.height)));
 	const centre = (folder: string) => boxes.get(folder)!.x + boxes.get(folder)!.width / 2;
 	const byCentre = (a: string, b: string) => centre(a) - centre(b) || (a < b ? -1 : 1);
+	const kind = (edge: FolderEdge) => {
+		const [from, to] = [rowOf.get(edge.from)!, rowOf.get(edge.to)!];
+		return to > from ? 'down' : to === from ? 'sideways' : 'up';
+	};
+	// Each box's arrows leave and arrive spread along one side, ordered by the box at the other end
 	const starts = new Map<FolderEdge, Anchor>();
 	const ends = new Map<FolderEdge, Anchor>();
 	for (const box of boxes.values()) {
-		const outgoing = edges.filter((edge) => edge.from === box.folder).sort((a, b) => byCentre(a.to, b.to));
-		outgoing.forEach((edge, i) => starts.set(edge, { x: spread(box, outgoing.length, i), y: box.y + box.height }));
-		const incoming = edges.filter((edge) => edge.to === box.folder).sort((a, b) => byCentre(a.from, b.from));
-		incoming.forEach((edge, i) => ends.set(edge, { x: spread(box, incoming.length, i), y: box.y }));
+		const bottomSide = [
+			...edges.filter((edge) => edge.from === box.folder && kind(edge) !== 'up').map((edge) => ({ edge, end: 'start' as const, other: edge.to })),
+			...edges.filter((edge) => edge.to === box.folder && kind(edge) !== 'down').map((edge) => ({ edge, end: 'end' as const, other: edge.from })),
+		].sort((a, b) => byCentre(a.other, b.other) || (a.end < b.end ? -1 : 1));
+		bottomSide.forEach(({ edge, end }, i) => (end === 'start' ? starts : ends).set(edge, { x: spread(box, bottomSide.length, i), y: box.y + box.height }));
+		const topSide = [
+			...edges.filter((edge) => edge.to === box.folder && kind(edge) === 'down').map((edge) => ({ edge, end: 'end' as const, other: edge.from })),
+			...edges.filter((edge) => edge.from === box.folder && kind(edge) === 'up').map((edge) => ({ edge, end: 'start' as const, other: edge.to })),
+		].sort((a, b) => byCentre(a.other, b.other) || (a.end < b.end ? -1 : 1));
+		topSide.forEach(({ edge, end }, i) => (end === 'start' ? starts : ends).set(edge, { x: spread(box, topSide.length, i), y: box.y }));
 	}
 	const lines: string[] = [];
 	const labels: string[] = [];
+	let below = 0;
 	for (const edge of edges) {
 		const from = boxes.get(edge.from)!;
-		const downward = rowOf.get(edge.to)! > rowOf.get(edge.from)!;
-		const style = LAYER_STYLE[from.layer];
+		const wrong = againstTheFloors(from.layer, layerOf(edge.to));
 		const start = starts.get(edge)!;
 		const end = ends.get(edge)!;
 		let path: string;
 		let label: Anchor;
-		if (downward) {
-			// Straight down to the bottom of the tallest box in the row, then one curve into the box below
+		if (kind(edge) === 'down') {
+			// Straight down below the tallest box of the row, then one curve into the box below
 			const bend = rowBottom[rowOf.get(edge.from)!] + 30;
 			const arrival = end.y - 6;
 			const middle = (bend + arrival) / 2;
 			path = `M${n(start.x)} ${n(start.y)} L${n(start.x)} ${n(bend)} C${n(start.x)} ${n(middle)} ${n(end.x)} ${n(middle)} ${n(end.x)} ${n(arrival)}`;
 			// On the straight part, where the arrows of one box are still apart: crossing curves never share a number
 			label = { x: start.x, y: bend - 14 };
+		} else if (kind(edge) === 'sideways') {
+			// Between two boxes of one row: a dip under the row, from one bottom side to the other
+			const dip = rowBottom[rowOf.get(edge.from)!] + SIDEWAYS_DIP;
+			below = Math.max(below, dip + 10);
+			path = `M${n(start.x)} ${n(start.y)} C${n(start.x)} ${n(dip)} ${n(end.x)} ${n(dip)} ${n(end.x)} ${n(end.y + 6)}`;
+			label = { x: (start.x + end.x) / 2, y: (start.y + end.y) / 8 + (dip * 3) / 4 };
 		} else {
-			// Upward or sideways: against the layers, drawn in red so it cannot be missed
-			const top = boxes.get(edge.to)!;
-			const target = { x: top.x + top.width / 2, y: top.y + top.height + 6 };
-			path = `M${n(from.x + from.width / 2)} ${n(from.y)} C${n(from.x + from.width / 2)} ${n(from.y - 60)} ${n(target.x)} ${n(target.y + 60)} ${n(target.x)} ${n(target.y)}`;
-			label = { x: (from.x + from.width / 2 + target.x) / 2, y: (from.y + target.y) / 2 };
+			const arrival = end.y + 6;
+			path = `M${n(start.x)} ${n(start.y)} C${n(start.x)} ${n(start.y - 60)} ${n(end.x)} ${n(arrival + 60)} ${n(end.x)} ${n(arrival)}`;
+			label = { x: (start.x + end.x) / 2, y: (start.y + arrival) / 2 };
 		}
-		const colour = downward ? style.stroke : '#d62828';
-		const marker = downward ? `arrow-${from.layer}` : 'arrow-wrong';
-		lines.push(
-			`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.6"${downward ? '' : ' stroke-dasharray="5 4"'} marker-end="url(#${marker})"/>`,
-		);
+		// Against the floors: red and dashed, so it cannot be missed
+		const colour = wrong ? '#d62828' : LAYER_STYLE[from.layer].stroke;
+		const marker = wrong ? 'arrow-wrong' : `arrow-${from.layer}`;
+		lines.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="1.6"${wrong ? ' stroke-dasharray="5 4"' : ''} marker-end="url(#${marker})"/>`);
 		const text = String(edge.count);
 		const pill = 12 + text.length * 7;
 		labels.push(
@@ -533,7 +560,7 @@ function renderEdges(rows: Box[][], edges: FolderEdge[]): { lines: string[]; lab
 			`<text x="${n(label.x)}" y="${n(label.y + 4)}" text-anchor="middle" font-family="${SANS}" font-size="11" font-weight="600" fill="${colour}">${text}</text>`,
 		);
 	}
-	return { lines, labels };
+	return { lines, labels, below };
 }
 
 function markers(): string[] {
@@ -566,7 +593,7 @@ export function renderArchitecture(sources: Source[]): string {
 	const edges = folderEdges(sources);
 	const rows = layout(sources, edges, 92);
 	const edgeDrawing = renderEdges(rows, edges);
-	const bottom = Math.max(...rows.flat().map((box) => box.y + box.height));
+	const bottom = Math.max(edgeDrawing.below, ...rows.flat().map((box) => box.y + box.height));
 	const legendY = bottom + 34;
 	const height = legendY + JOBS.length * 18 + 24;
 	const out = [

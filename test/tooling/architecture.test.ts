@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import {
+	againstTheFloors,
 	analyse,
 	CREDENTIALS_FOLDER,
 	folderOf,
@@ -16,6 +17,7 @@ import {
 	renderArchitecture,
 	ROOT,
 	SVG_FILE,
+	type Layer,
 	type Source,
 } from '../../scripts/architecture';
 
@@ -156,6 +158,13 @@ describe('the reader, on fixtures', () => {
  * the client or nodes/shared (a file that imports nothing at run time), so loading a credential never loads request
  * code or a node. Nodes and the client may import a credential's exported facts (its name, its base URL).
  */
+const FLOOR_RULE: Record<Layer, string> = {
+	shared: 'nodes/shared imports neither the client nor a node',
+	client: 'the client imports no node',
+	node: 'a node imports no other node',
+	credentials: 'a credential imports no node',
+};
+
 describeCheck('layers', 'the floors import only downwards', () => {
 	const findings: Finding[] = [];
 	for (const source of sources) {
@@ -165,10 +174,8 @@ describeCheck('layers', 'the floors import only downwards', () => {
 			if (folder === source.folder) continue;
 			const to = layerOf(folder);
 			const where = `${source.path}:${imported.line} imports ${imported.target}`;
-			if (from === 'shared' && (to === 'client' || to === 'node')) findings.push({ files: [source.path], detail: `${where}: nodes/shared imports neither the client nor a node` });
-			if (from === 'client' && to === 'node') findings.push({ files: [source.path], detail: `${where}: the client imports no node` });
-			if (from === 'node' && to === 'node') findings.push({ files: [source.path], detail: `${where}: a node imports no other node` });
-			if (from === 'credentials' && folder !== CREDENTIALS_FOLDER) {
+			if (againstTheFloors(from, to)) findings.push({ files: [source.path], detail: `${where}: ${FLOOR_RULE[from]}` });
+			else if (from === 'credentials' && folder !== CREDENTIALS_FOLDER) {
 				const target = byPath.get(imported.target);
 				const constantsOnly = (to === 'client' || to === 'shared') && target !== undefined && target.imports.every((i) => i.typeOnly);
 				if (!constantsOnly) {
