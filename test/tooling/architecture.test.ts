@@ -1,7 +1,8 @@
 /**
  * The package's shape, held on the real tree (README "Architecture"): the committed picture is current, the floors
- * import only downwards, nothing imports in a circle, no block of code is written twice, and no file mixes reading
- * parameters, calling n8n's services and deciding. Every finding names its file(s). The facts come from
+ * import only downwards, no operation imports another, nothing imports in a circle, no block of code is written
+ * twice, the rules are pure, no file mixes reading parameters, calling n8n's services and deciding, and no function
+ * takes the n8n context only to throw. Every finding names its file(s). The facts come from
  * scripts/architecture.ts, the same reader that draws docs/architecture.svg.
  */
 import { readFileSync } from 'node:fs';
