@@ -308,9 +308,10 @@ export class RememberedReminders implements MemoryView {
 			for (const key in g.carts) {
 				const value = g.carts[key];
 				if (typeof value !== 'string') continue;
-				const email = byKey.get(value.slice(value.lastIndexOf('|') + 1));
+				// The email key is the fourth field: a cart handled without a reminder carries its reason after it.
+				const [steps, , sequence, emailPart] = value.split('|', 4);
+				const email = byKey.get(emailPart ?? '');
 				if (email === undefined) continue;
-				const [steps, , sequence] = value.split('|');
 				onCart?.(key.slice(2), Number(steps) || 0, Number(sequence) || 0);
 				delete g.carts[key];
 				g.cartCount--;

@@ -26,6 +26,21 @@ describe('The reminder memory itself', () => {
 		expect(memory.cartStateById('cart-1499')).toBeDefined();
 	});
 
+	it('forgets a shopper\'s cart that was handled without a reminder, not only the carts that got one', () => {
+		const memory = new RememberedReminders({}, 'm', { maxCarts: 1000 });
+		memory.recordSent('reminded', 'erin@example.com', 1, 0, NOW_MS);
+		memory.recordSent('handled', 'erin@example.com', 1, 0, NOW_MS, 'unsubscribed');
+		memory.recordSent('other', 'frank@example.com', 1, 0, NOW_MS, 'unsubscribed');
+		const erased: string[] = [];
+		const forgotten = memory.forgetEmails(['Erin@Example.com'], (cartId) => erased.push(cartId));
+		expect(forgotten.get('Erin@Example.com')).toBe(2);
+		expect(erased.sort()).toEqual(['handled', 'reminded']);
+		expect(memory.cartStateById('handled')).toBeUndefined();
+		expect(memory.cartStateById('reminded')).toBeUndefined();
+		expect(memory.cartStateById('other')).toMatchObject({ handledWithoutReminder: 'unsubscribed' });
+		expect(memory.size).toEqual({ carts: 1, emails: 0 });
+	});
+
 	it('stores cart ids that look like numbers or like "__proto__" safely', () => {
 		const memory = new RememberedReminders({}, 'm', { maxCarts: 1000 });
 		memory.recordSent('__proto__', null, 1, 0, NOW_MS);
