@@ -27,7 +27,7 @@ export const FILTER = 'Abandoned Cart Filter';
 export const ADD = 'Add to Autoresponder List';
 export const MARK = 'Mark Reminders Sent';
 const PACKAGE = 'n8n-nodes-constant-contact-abandoned-cart';
-const ADD_STATUSES_ON_LIST = new Set(['created', 'updated', 'added', 're-added', 'already-on-list']);
+const ADD_STATUSES_ON_LIST = new Set(['created', 'added', 're-added', 'already-on-list']);
 
 export interface WorkflowOptions {
 	/** Add to Autoresponder List's bulk threshold; default 50 (one by one for small sets). */

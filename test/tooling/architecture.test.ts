@@ -22,22 +22,6 @@ import {
 	type Source,
 } from '../../scripts/architecture';
 
-type Check = 'layers' | 'operations' | 'cycles' | 'duplicates' | 'purity' | 'threeJobs' | 'plainErrors';
-
-/**
- * Files that break a check today. #19: being split; the coordinator empties this list at merge.
- * A listed file that no longer breaks its check fails the test too, so the list cannot go stale.
- */
-const KNOWN_OFFENDERS: Record<Check, string[]> = {
-	layers: [],
-	operations: ['nodes/AddToAutoresponderList/operations/addContact.ts', 'nodes/AddToAutoresponderList/operations/removeContact.ts'],
-	cycles: [],
-	duplicates: [],
-	purity: [],
-	threeJobs: ['nodes/AbandonedCartFilter/run.ts'],
-	plainErrors: ['nodes/AbandonedCartFilter/run.ts'],
-};
-
 interface Finding {
 	files: string[];
 	detail: string;
@@ -47,18 +31,11 @@ const sources = readSources();
 const byPath = new Map(sources.map((source) => [source.path, source]));
 const N8N_PACKAGES = ['n8n-workflow', 'n8n-core'];
 
-/** New findings (a file not listed for the check) and listed files that no longer offend: both must be empty. */
-function describeCheck(check: Check, title: string, find: () => Finding[]) {
+/** Every check holds on the whole tree: each finding names the file(s) to mend. */
+function describeCheck(title: string, find: () => Finding[]) {
 	describe(title, () => {
-		const findings = find();
-		const known = KNOWN_OFFENDERS[check];
-		it('has no offender beyond the known ones', () => {
-			const fresh = findings.filter((finding) => !finding.files.every((file) => known.includes(file)));
-			expect(fresh.map((finding) => finding.detail)).toEqual([]);
-		});
-		it(`still has every offender listed in KNOWN_OFFENDERS.${check} (remove the ones that were fixed)`, () => {
-			const stale = known.filter((file) => !findings.some((finding) => finding.files.includes(file)));
-			expect(stale.map((file) => `${file} no longer breaks this check: remove it from KNOWN_OFFENDERS.${check}`)).toEqual([]);
+		it('has no offender', () => {
+			expect(find().map((finding) => finding.detail)).toEqual([]);
 		});
 	});
 }
@@ -166,7 +143,7 @@ const FLOOR_RULE: Record<Layer, string> = {
 	credentials: 'a credential imports no node',
 };
 
-describeCheck('layers', 'the floors import only downwards', () => {
+describeCheck('the floors import only downwards', () => {
 	const findings: Finding[] = [];
 	for (const source of sources) {
 		const from = layerOf(source.folder);
@@ -189,7 +166,7 @@ describeCheck('layers', 'the floors import only downwards', () => {
 });
 
 /** An operation's helpers live beside the operations, not inside one of them: operations/ files import no operations/ file. */
-describeCheck('operations', 'no operation imports another file of operations/', () =>
+describeCheck('no operation imports another file of operations/', () =>
 	sources.flatMap((source) =>
 		source.path.includes('/operations/')
 			? source.imports
@@ -240,7 +217,7 @@ function importCycles(files: Source[]): string[][] {
 	return cycles;
 }
 
-describeCheck('cycles', 'no file imports itself through other files', () =>
+describeCheck('no file imports itself through other files', () =>
 	importCycles(sources).map((cycle) => ({ files: cycle, detail: `these files import each other in a circle: ${cycle.join(', ')}` })),
 );
 
@@ -354,7 +331,7 @@ describe('the duplicate rule itself, on fixtures', () => {
 	});
 });
 
-describeCheck('duplicates', `no block of ${MIN_REPEATED_LINES} or more lines stands twice under nodes/ and credentials/`, () => repeatedBlocks(sources));
+describeCheck(`no block of ${MIN_REPEATED_LINES} or more lines stands twice under nodes/ and credentials/`, () => repeatedBlocks(sources));
 
 /**
  * The three jobs, read from each file's own code:
@@ -368,7 +345,7 @@ describeCheck('duplicates', `no block of ${MIN_REPEATED_LINES} or more lines sta
  * and a rules module imports nothing from n8n at all, not even types. An operation reads parameters, may call n8n's
  * services and calls the rules; it does not declare them. So no file does all three: that is the file #19 splits.
  */
-describeCheck('purity', 'decision rules are pure: nothing they reach talks to n8n', () => {
+describeCheck('decision rules are pure: nothing they reach talks to n8n', () => {
 	const findings: Finding[] = [];
 	for (const rules of sources.filter((source) => source.exportedRules.length > 0)) {
 		for (const imported of rules.imports.filter((i) => N8N_PACKAGES.includes(i.target))) {
@@ -396,7 +373,7 @@ describeCheck('purity', 'decision rules are pure: nothing they reach talks to n8
 	return findings;
 });
 
-describeCheck('threeJobs', 'no file reads parameters, calls n8n services and declares decision rules at once', () =>
+describeCheck('no file reads parameters, calls n8n services and declares decision rules at once', () =>
 	sources
 		.filter((source) => source.readsParameters && source.callsN8nServices && source.declaredRules.length > 0)
 		.map((source) => ({
@@ -410,7 +387,7 @@ describeCheck('threeJobs', 'no file reads parameters, calls n8n services and dec
  * and the item. A function that takes the n8n context only to throw with it (`fail(ctx, message)`: every use of the
  * context is `ctx.getNode()` inside `new ...Error(...)`, or hands it to another such function) mixes the two jobs.
  */
-describeCheck('plainErrors', 'no function takes the n8n context only to throw with it', () =>
+describeCheck('no function takes the n8n context only to throw with it', () =>
 	sources.flatMap((source) =>
 		source.contextOnlyToThrow.map(({ name, line }) => ({
 			files: [source.path],
