@@ -64,7 +64,7 @@ describe('Mark Reminders Sent', () => {
 		});
 	});
 
-	it.each(['created', 'updated', 'added', 're-added', 'already-on-list'])('records a shopper whose add status is %s', async (status) => {
+	it.each(['created', 'added', 're-added', 'already-on-list'])('records a shopper whose add status is %s', async (status) => {
 		const staticData: IDataObject = {};
 		const first = await decideAt(NOW_MS, [cartRow()], staticData);
 		expect((await markSent(NOW_MS, added(first.send, status), staticData))[0].recorded).toBe(true);
