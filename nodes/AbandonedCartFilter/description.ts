@@ -84,7 +84,7 @@ export const memoryProperties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_MEMORY_NAME,
 		description:
-			'The Decide node and its Mark Reminders Sent node share the memory with this name; use another name for an unrelated flow in the same workflow',
+			'The Decide node, its Mark Reminders Sent node and Record Order share the memory with this name; use another name for an unrelated flow in the same workflow',
 	},
 ];
 
