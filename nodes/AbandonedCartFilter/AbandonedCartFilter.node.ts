@@ -10,12 +10,13 @@ import { memoryProperties, operationProperty } from './description';
 import * as decideCarts from './operations/decideCarts';
 import * as forget from './operations/forget';
 import * as markSent from './operations/markSent';
+import * as recordOrder from './operations/recordOrder';
 
 /** One entry per value of the Operation parameter. */
-const operations = { decide: decideCarts, markSent, forget };
+const operations = { decide: decideCarts, markSent, forget, recordOrder };
 type Operation = keyof typeof operations;
 
-const DECIDE_OUTPUTS_OR_ONE = `={{ $parameter["operation"] === "markSent" || $parameter["operation"] === "forget" ? ["main"] : [{ "type": "main", "displayName": "Send Reminder" }, { "type": "main", "displayName": "Wait" }, { "type": "main", "displayName": "Skip" }] }}` as const;
+const DECIDE_OUTPUTS_OR_ONE = `={{ ["markSent", "forget", "recordOrder"].includes($parameter["operation"]) ? ["main"] : [{ "type": "main", "displayName": "Send Reminder" }, { "type": "main", "displayName": "Wait" }, { "type": "main", "displayName": "Skip" }] }}` as const;
 
 export class AbandonedCartFilter implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,11 +25,11 @@ export class AbandonedCartFilter implements INodeType {
 		icon: { light: 'file:abandonedCartFilter.svg', dark: 'file:abandonedCartFilter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"decide": "Decide", "markSent": "Mark Reminders Sent", "forget": "Forget Shopper"}[$parameter["operation"]] }}',
+		subtitle: '={{ {"decide": "Decide", "markSent": "Mark Reminders Sent", "forget": "Forget Shopper", "recordOrder": "Record Order"}[$parameter["operation"]] }}',
 		description: 'Decide for each cart whether a reminder is due now, later or never, and say why',
 		defaults: { name: 'Abandoned Cart Filter' },
 		inputs: [NodeConnectionTypes.Main],
-		// Decide routes to three outputs; Mark Reminders Sent and Forget Shopper pass every item on through one.
+		// Decide routes to three outputs; the other operations pass every item on through one.
 		outputs: DECIDE_OUTPUTS_OR_ONE,
 		usableAsTool: true,
 		properties: [
@@ -37,6 +38,7 @@ export class AbandonedCartFilter implements INodeType {
 			...decideCarts.properties,
 			...markSent.properties,
 			...forget.properties,
+			...recordOrder.properties,
 		],
 	};
 

@@ -3,10 +3,9 @@
  * was reminded and the order came after the last reminder, within the attribution window, and the cart was not
  * already counted. Time is passed in; plain TypeScript, no n8n here.
  */
-import { DAY_MS } from './time';
-
-export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7;
-const HOUR_MS = 60 * 60 * 1000;
+import type { AttributionReason } from './reasons';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from './settings';
+import { DAY_MS, HOUR_MS } from './time';
 
 export interface Order {
 	cartId: string | null;
@@ -25,7 +24,6 @@ export interface RemindedCart {
 	recoveredAt?: number | null;
 }
 
-export type AttributionReason = 'recovered' | 'no_reminder' | 'ordered_before_reminder' | 'outside_window' | 'already_recovered';
 
 export interface Attribution {
 	recovered: boolean;
@@ -44,7 +42,10 @@ export function attributeOrder(order: Order, reminded: RemindedCart | undefined,
 	const facts = { ...base, step: reminded.steps, hoursSinceReminder: Math.round((sinceReminderMs / HOUR_MS) * 10) / 10 };
 	if (sinceReminderMs < 0) return { ...facts, recovered: false, reason: 'ordered_before_reminder' };
 	if (sinceReminderMs > windowDays * DAY_MS) return { ...facts, recovered: false, reason: 'outside_window' };
-	if (reminded.recoveredAt !== undefined && reminded.recoveredAt !== null) return { ...facts, recovered: false, reason: 'already_recovered' };
+	// Counted once per reminder: a recovery on or after the last reminder already took its credit
+	if (reminded.recoveredAt !== undefined && reminded.recoveredAt !== null && reminded.recoveredAt >= reminded.lastSentAt) {
+		return { ...facts, recovered: false, reason: 'already_recovered' };
+	}
 	return { ...facts, recovered: true, reason: 'recovered' };
 }
 

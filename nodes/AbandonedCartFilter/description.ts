@@ -31,6 +31,12 @@ export const operationProperty: INodeProperties = {
 			action: 'Forget a shopper',
 		},
 		{
+			name: 'Record Order',
+			value: 'recordOrder',
+			description: 'Match each order to the reminders sent for its cart or shopper: was it recovered, by which step. All items leave through the first output.',
+			action: 'Record an order and whether a reminder earned it',
+		},
+		{
 			name: 'Mark Reminders Sent',
 			value: 'markSent',
 			description: 'Place after Add to Autoresponder List: remember reminders of shoppers who reached the list. All items leave through the first output.',
@@ -54,7 +60,7 @@ export const memoryProperties: INodeProperties[] = [
 		displayName: 'Reminder Memory',
 		name: 'memoryMode',
 		type: 'options',
-		displayOptions: { show: { operation: ['decide', 'markSent'] } },
+		displayOptions: { show: { operation: ['decide', 'markSent', 'recordOrder'] } },
 		options: [
 			{
 				name: 'My Data Source Tracks It',
@@ -70,7 +76,7 @@ export const memoryProperties: INodeProperties[] = [
 			},
 		],
 		default: DEFAULT_MEMORY_MODE,
-		description: 'Set the same value on Decide and on its Mark Reminders Sent',
+		description: 'Set the same value on Decide, its Mark Reminders Sent and Record Order',
 	},
 	{
 		displayName: 'Memory Name',
@@ -78,7 +84,7 @@ export const memoryProperties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_MEMORY_NAME,
 		description:
-			'The Decide node and its Mark Reminders Sent node share the memory with this name; use another name for an unrelated flow in the same workflow',
+			'The Decide node, its Mark Reminders Sent node and Record Order share the memory with this name; use another name for an unrelated flow in the same workflow',
 	},
 ];
 
@@ -101,18 +107,15 @@ const FIELD_HOLDS: Record<keyof FieldPaths, string> = {
 	updatedAt: 'The shopper\'s last activity on the cart.',
 };
 
+/** One entry of a field-names collection: Decide's Field Names or Record Order's Order Fields. */
+export function fieldPathOption(name: string, displayName: string, holds: string, fallback: string): INodeProperties {
+	const description = `${holds} Dot notation (customer.email); separate alternatives with commas.`;
+	return { displayName, name, type: 'string', typeOptions: FIELD_PATH, default: fallback, description };
+}
+
 function fieldNameOption(key: keyof FieldPaths): INodeProperties {
-	const fallback = DEFAULT_FIELD_PATHS[key];
-	const description = `${FIELD_HOLDS[key]} Dot notation (customer.email); separate alternatives with commas.`;
-	return {
-		displayName: FIELD_NAMES_LABELS[key],
-		// Older workflows store the email path as emailField
-		name: key === 'email' ? 'emailField' : key,
-		type: 'string',
-		typeOptions: FIELD_PATH,
-		default: fallback,
-		description,
-	};
+	// Older workflows store the email path as emailField
+	return fieldPathOption(key === 'email' ? 'emailField' : key, FIELD_NAMES_LABELS[key], FIELD_HOLDS[key], DEFAULT_FIELD_PATHS[key]);
 }
 
 /** Where each cart field is found: read by Decide and by Mark Reminders Sent. */

@@ -1,6 +1,8 @@
 import { normalizeEmail } from '../ConstantContact/email';
+import type { RemindedCart, ReminderLookup } from './attribution';
 import type { CartState, EmailState, MemoryView } from './decide';
 import type { Cart } from './readCart';
+import type { OrderRow } from './readOrder';
 import { DEFAULT_RETENTION_MS, type MemoryMode } from './settings';
 
 /** Memory mode "my data source tracks it": reminders_sent / last_reminded_at come with each row. */
@@ -79,6 +81,7 @@ export function emailKey(email: string): string {
  * data in a Proxy when it loads a workflow, which would cost seconds at a million entries.
  * carts:  "c:<cart id>" -> "<steps sent>|<last sent, epoch ms in base 36>|<sequence>|<email key>"
  * emails: "e:<email key>" -> "<last sent, epoch ms in base 36>|<cart id>"
+ * recovered: "r:<cart id>" -> "<order time, epoch ms in base 36>" (Record Order; absent in memories stored before it)
  * Keys are prefixed so no cart id is ever an integer-like key (those would break insertion order) or "__proto__".
  */
 export interface MemoryGeneration {
@@ -87,7 +90,12 @@ export interface MemoryGeneration {
 	emails: Record<string, string>;
 	cartCount: number;
 	emailCount: number;
+	recovered?: Record<string, string>;
+	recoveredCount?: number;
 }
+
+type MapName = 'carts' | 'emails' | 'recovered';
+const COUNT_OF = { carts: 'cartCount', emails: 'emailCount', recovered: 'recoveredCount' } as const;
 
 /**
  * Two generations: entries are written to `current`; once `current` is older than the retention (give-up window
@@ -118,7 +126,7 @@ export function memoryKey(name: string): string {
 }
 
 function generation(startedAt: number): MemoryGeneration {
-	return { startedAt, carts: {}, emails: {}, cartCount: 0, emailCount: 0 };
+	return { startedAt, carts: {}, emails: {}, cartCount: 0, emailCount: 0, recovered: {}, recoveredCount: 0 };
 }
 
 function isGeneration(value: unknown): value is MemoryGeneration {
@@ -209,6 +217,8 @@ export class RememberedReminders implements MemoryView {
 		for (const g of [this.store.current, this.store.previous]) {
 			if (typeof g.cartCount !== 'number') g.cartCount = countKeys(g.carts);
 			if (typeof g.emailCount !== 'number') g.emailCount = countKeys(g.emails);
+			if (typeof g.recovered !== 'object' || g.recovered === null) g.recovered = {};
+			if (typeof g.recoveredCount !== 'number') g.recoveredCount = countKeys(g.recovered);
 		}
 		if (limits.retentionMs !== undefined && this.store.retentionMs !== limits.retentionMs) {
 			this.store.retentionMs = limits.retentionMs;
@@ -229,23 +239,25 @@ export class RememberedReminders implements MemoryView {
 		return key;
 	}
 
-	private lookup(map: 'carts' | 'emails', key: string): string | undefined {
-		const count = map === 'carts' ? 'cartCount' : 'emailCount';
+	private lookup(map: MapName, key: string): string | undefined {
+		const count = COUNT_OF[map];
 		const { current, previous } = this.store;
-		const value = (current[count] > 0 ? current[map][key] : undefined) ?? (previous[count] > 0 ? previous[map][key] : undefined);
+		const value = ((current[count] ?? 0) > 0 ? current[map]?.[key] : undefined) ?? ((previous[count] ?? 0) > 0 ? previous[map]?.[key] : undefined);
 		return typeof value === 'string' ? value : undefined;
 	}
 
 	/** Writes to the current generation, taking the key out of the previous one. */
-	private write(map: 'carts' | 'emails', key: string, value: string): void {
-		const count = map === 'carts' ? 'cartCount' : 'emailCount';
+	private write(map: MapName, key: string, value: string): void {
+		const count = COUNT_OF[map];
 		const { current, previous } = this.store;
-		if (previous[map][key] !== undefined) {
-			delete previous[map][key];
-			previous[count]--;
+		const older = previous[map] ?? {};
+		const newer = (current[map] ??= {});
+		if (older[key] !== undefined) {
+			delete older[key];
+			previous[count] = (previous[count] ?? 1) - 1;
 		}
-		if (current[map][key] === undefined) current[count]++;
-		current[map][key] = value;
+		if (newer[key] === undefined) current[count] = (current[count] ?? 0) + 1;
+		newer[key] = value;
 	}
 
 	cartState(cart: Cart): CartState | undefined {
@@ -263,6 +275,20 @@ export class RememberedReminders implements MemoryView {
 		const state: CartState = { sent, lastSentAt, sequence: Number.isFinite(sequence) ? sequence : 0 };
 		if (handledText) state.handledWithoutReminder = handledText;
 		return state;
+	}
+
+	/** When an order of this cart was counted as recovered (Record Order), or undefined. */
+	recoveredAt(cartId: string): number | undefined {
+		const value = this.lookup('recovered', `r:${cartId}`);
+		const at = value === undefined ? NaN : parseInt(value, 36);
+		return Number.isFinite(at) ? at : undefined;
+	}
+
+	/** Remembers that an order of the cart, placed at `at`, was counted as recovered; it lives as long as reminders do. */
+	recordRecovered(cartId: string, at: number): void {
+		this.rotateIfDue(at);
+		this.write('recovered', `r:${cartId}`, Math.round(at).toString(36));
+		this.enforceCap();
 	}
 
 	emailState(email: string): EmailState | undefined {
@@ -315,6 +341,7 @@ export class RememberedReminders implements MemoryView {
 				onCart?.(key.slice(2), Number(steps) || 0, Number(sequence) || 0);
 				delete g.carts[key];
 				g.cartCount--;
+				this.forgetRecovered(key.slice(2));
 				forgotten.set(email, (forgotten.get(email) ?? 0) + 1);
 			}
 			for (const key of byKey.keys()) {
@@ -324,6 +351,14 @@ export class RememberedReminders implements MemoryView {
 			}
 		}
 		return forgotten;
+	}
+
+	private forgetRecovered(cartId: string): void {
+		for (const g of [this.store.current, this.store.previous]) {
+			if (g.recovered?.[`r:${cartId}`] === undefined) continue;
+			delete g.recovered[`r:${cartId}`];
+			g.recoveredCount = (g.recoveredCount ?? 1) - 1;
+		}
 	}
 
 	/** Drops what can no longer change a decision: the generation older than the retention. O(1). */
@@ -345,13 +380,15 @@ export class RememberedReminders implements MemoryView {
 	/** Over the cap: drop the previous generation whole, then the oldest entries of the current one if still over. */
 	private enforceCap(): void {
 		const { maxCarts } = this.limits;
-		if (this.size.carts <= maxCarts && this.size.emails <= maxCarts) return;
-		if (this.store.previous.cartCount > 0 || this.store.previous.emailCount > 0) {
+		const recovered = (this.store.current.recoveredCount ?? 0) + (this.store.previous.recoveredCount ?? 0);
+		if (this.size.carts <= maxCarts && this.size.emails <= maxCarts && recovered <= maxCarts) return;
+		if (this.store.previous.cartCount > 0 || this.store.previous.emailCount > 0 || (this.store.previous.recoveredCount ?? 0) > 0) {
 			this.store.previous = generation(this.store.current.startedAt);
 		}
 		const current = this.store.current;
 		current.cartCount -= this.dropOldest(current.carts, current.cartCount - maxCarts);
 		current.emailCount -= this.dropOldest(current.emails, current.emailCount - maxCarts);
+		current.recoveredCount = (current.recoveredCount ?? 0) - this.dropOldest((current.recovered ??= {}), (current.recoveredCount ?? 0) - maxCarts);
 	}
 
 	private dropOldest(record: Record<string, string>, excess: number): number {
@@ -367,4 +404,45 @@ export class RememberedReminders implements MemoryView {
 		}
 		return dropped;
 	}
+}
+
+/**
+ * Record Order's view of "n8n remembers": a cart's reminders, a shopper's most recently reminded cart, and the carts
+ * already counted as recovered. A cart whose last step was handled without a reminder (the shopper unsubscribed)
+ * counts as not reminded: no email reached them for that step. `remembered` is undefined when the workflow has none.
+ */
+export function rememberedRemindersLookup(remembered: RememberedReminders | undefined): ReminderLookup {
+	const byCartId = (cartId: string): RemindedCart | undefined => {
+		const state = remembered?.cartStateById(cartId);
+		if (!state || state.lastSentAt === null || state.handledWithoutReminder) return undefined;
+		return { cartId, steps: state.sent, lastSentAt: state.lastSentAt, recoveredAt: remembered?.recoveredAt(cartId) ?? null };
+	};
+	return {
+		byCartId,
+		byEmail(email) {
+			const state = remembered?.emailState(email);
+			return state ? byCartId(state.cartId) : undefined;
+		},
+		markRecovered: (cartId, at) => remembered?.recordRecovered(cartId, at),
+	};
+}
+
+/**
+ * Record Order's view of "my data source tracks it": each order row carries its cart's reminder columns (the
+ * workflow joins orders with the cart table, by cart id or email). A cart recovered earlier in the run counts once.
+ */
+export function dataSourceRemindersLookup(rows: OrderRow[]): ReminderLookup {
+	const byCart = new Map<string, RemindedCart>();
+	for (const { reminded } of rows) {
+		const known = reminded && byCart.get(reminded.cartId);
+		if (reminded && (!known || known.lastSentAt < reminded.lastSentAt)) byCart.set(reminded.cartId, { ...reminded });
+	}
+	return {
+		byCartId: (cartId) => byCart.get(cartId),
+		byEmail: () => undefined,
+		markRecovered(cartId, at) {
+			const cart = byCart.get(cartId);
+			if (cart) cart.recoveredAt = at;
+		},
+	};
 }

@@ -88,7 +88,13 @@ const ITEMS_SEARCHED_FOR_VALUES = 20;
  * an expression (`{{ $json.updated_at }}`, which evaluates to the value) produces. Returns the sentence for the
  * user, or undefined when every given entry is a path or matches no value.
  */
-export function valueInsteadOfPath(paths: CompiledPaths, given: Array<keyof FieldPaths>, items: unknown[]): string | undefined {
+export function valueInsteadOfPath<K extends string = keyof FieldPaths>(
+	paths: Record<K, CompiledPath>,
+	given: K[],
+	items: unknown[],
+	labels: Record<K, string> = FIELD_NAMES_LABELS as Record<K, string>,
+	collection = 'Field Names',
+): string | undefined {
 	const sample = items.slice(0, ITEMS_SEARCHED_FOR_VALUES);
 	for (const key of given) {
 		const path = paths[key];
@@ -96,7 +102,7 @@ export function valueInsteadOfPath(paths: CompiledPaths, given: Array<keyof Fiel
 		for (const item of sample) {
 			const field = fieldHoldingValue(item, path.label);
 			if (field !== undefined) {
-				return `Field Names → ${FIELD_NAMES_LABELS[key]} holds "${path.label}", which is the value of the input field "${field}", not a field name. An expression such as {{ $json.${field} }} gives the value; write the field's name (${field}) instead, or drag the field from the input panel into the box without an expression.`;
+				return `${collection} → ${labels[key]} holds "${path.label}", which is the value of the input field "${field}", not a field name. An expression such as {{ $json.${field} }} gives the value; write the field's name (${field}) instead, or drag the field from the input panel into the box without an expression.`;
 			}
 		}
 	}
@@ -173,7 +179,7 @@ export function readConsent(value: unknown): Consent {
 	return 'no';
 }
 
-type Read<T> = { value: T } | Unreadable;
+export type Read<T> = { value: T } | Unreadable;
 
 function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<number | null> {
 	const raw = readPath(record, path);
@@ -184,7 +190,7 @@ function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<n
 	return { value: parsed.ms };
 }
 
-function readTotal(record: unknown, path: CompiledPath): Read<number | null> {
+export function readTotal(record: unknown, path: CompiledPath): Read<number | null> {
 	const raw = readPath(record, path);
 	if (raw === undefined || raw === '') return { value: null };
 	let total: number;
@@ -220,7 +226,7 @@ function readItemCount(record: unknown, path: CompiledPath): Read<number | null>
 	return { reason: 'invalid_items', facts: { field: path.label, value: shown(raw) } };
 }
 
-function readReminderCount(record: unknown, path: CompiledPath): Read<number | null> {
+export function readReminderCount(record: unknown, path: CompiledPath): Read<number | null> {
 	const raw = readPath(record, path);
 	if (raw === undefined || raw === '') return { value: null };
 	const count = typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim()) ? Number(raw) : raw;
@@ -228,7 +234,7 @@ function readReminderCount(record: unknown, path: CompiledPath): Read<number | n
 	return { reason: 'invalid_reminder_count', facts: { field: path.label, value: shown(raw) } };
 }
 
-function isUnreadable<T>(read: Read<T>): read is Unreadable {
+export function isUnreadable<T>(read: Read<T>): read is Unreadable {
 	return 'reason' in read;
 }
 

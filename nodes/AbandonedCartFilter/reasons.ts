@@ -201,3 +201,18 @@ export type MarkReason = keyof typeof MARK_REASONS;
 export function markSentence(code: MarkReason, facts: Record<string, string | number> = {}): string {
 	return MARK_REASONS[code].replace(/\{(\w+)\}/g, (_, key: string) => String(facts[key] ?? ''));
 }
+
+export type AttributionReason = 'recovered' | 'no_reminder' | 'ordered_before_reminder' | 'outside_window' | 'already_recovered';
+
+/** Outcomes of "Record Order" for each order: the `reason` of its `recovery` object. */
+export const ATTRIBUTION_REASONS = {
+	recovered: 'Recovered: the order came {hours} hour(s) after reminder step {step}, within the attribution window of {window} day(s).',
+	no_reminder: 'Not recovered: no reminder is remembered for this cart or shopper.',
+	ordered_before_reminder: 'Not recovered: the order came {hours} hour(s) before reminder step {step} went out.',
+	outside_window: 'Not recovered: the order came {hours} hour(s) after reminder step {step}, after the attribution window of {window} day(s).',
+	already_recovered: 'Not counted again: an earlier order of cart {cartId} was already counted as recovered for reminder step {step}.',
+} as const satisfies Record<AttributionReason, string>;
+
+export function attributionSentence(code: AttributionReason, facts: Record<string, string | number>): string {
+	return ATTRIBUTION_REASONS[code].replace(/\{(\w+)\}/g, (_, key: string) => String(facts[key] ?? ''));
+}

@@ -218,3 +218,81 @@ export function markSettingsOf(parameters: MarkParameters, items: unknown[]): Ma
 	};
 	return { rules, memoryName, at: instant(String(parameters.recordAt), 'Record At'), memoryMode: memoryModeOf(parameters.memoryMode) };
 }
+
+/** Record Order credits a reminder with an order placed up to this many days after it. */
+export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 7;
+
+/** Where Record Order finds each order fact: dot paths, alternatives separated by commas. */
+export interface OrderFieldPaths {
+	cartId: string;
+	email: string;
+	total: string;
+	orderedAt: string;
+	lastRemindedAt: string;
+	remindersSent: string;
+	recoveredAt: string;
+}
+
+/** An order's own `id` is the order's, not the cart's, so the cart id is looked for in `cart_id` only. */
+export const DEFAULT_ORDER_FIELD_PATHS: OrderFieldPaths = {
+	cartId: 'cart_id',
+	email: 'email',
+	total: 'total',
+	orderedAt: 'ordered_at, created_at',
+	lastRemindedAt: 'last_reminded_at',
+	remindersSent: 'reminders_sent',
+	recoveredAt: 'recovered_at',
+};
+
+export const ORDER_FIELD_LABELS: Record<keyof OrderFieldPaths, string> = {
+	cartId: 'Cart ID',
+	email: 'Email',
+	total: 'Order Total',
+	orderedAt: 'Ordered At',
+	lastRemindedAt: 'Last Reminded At',
+	remindersSent: 'Reminders Sent',
+	recoveredAt: 'Recovered At',
+};
+
+export type CompiledOrderPaths = Record<keyof OrderFieldPaths, CompiledPath>;
+
+export interface OrderParameters {
+	fields: Partial<OrderFieldPaths>;
+	windowDays: unknown;
+	sourceTimeZone: unknown;
+	memoryMode: unknown;
+	memoryName: unknown;
+}
+
+export interface OrderSettings {
+	paths: CompiledOrderPaths;
+	windowDays: number;
+	sourceZone: Zone;
+	memoryMode: MemoryMode;
+	memoryName: string;
+}
+
+/** Record Order's parameters -> its settings; `items` are the input JSON, checked against Order Fields. */
+export function orderSettingsOf(parameters: OrderParameters, items: unknown[]): OrderSettings {
+	const paths = {} as CompiledOrderPaths;
+	const given: Array<keyof OrderFieldPaths> = [];
+	for (const key of Object.keys(DEFAULT_ORDER_FIELD_PATHS) as Array<keyof OrderFieldPaths>) {
+		const entered = parameters.fields[key];
+		const named = typeof entered === 'string' && entered.trim() !== '';
+		if (named) given.push(key);
+		paths[key] = compilePath(named ? entered : DEFAULT_ORDER_FIELD_PATHS[key], ORDER_FIELD_LABELS[key]);
+	}
+	const problem = valueInsteadOfPath(paths, given, items, ORDER_FIELD_LABELS, 'Order Fields');
+	if (problem) throw new Error(problem);
+	const windowDays = Number(parameters.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS);
+	if (!Number.isFinite(windowDays) || windowDays <= 0) {
+		throw new Error(`Attribution Window (Days) must be a number of days above 0, such as ${DEFAULT_ATTRIBUTION_WINDOW_DAYS}.`);
+	}
+	return {
+		paths,
+		windowDays,
+		sourceZone: zone(String(parameters.sourceTimeZone ?? DEFAULT_TIME_ZONE), 'Timestamps Without Offset Are In'),
+		memoryMode: memoryModeOf(parameters.memoryMode),
+		memoryName: memoryNameOf(parameters.memoryName),
+	};
+}

@@ -1,5 +1,5 @@
 /** What the reminders earned: orders matched to the reminders sent for their cart or shopper. */
-import { attributeOrders, type Order, type RemindedCart, type ReminderLookup } from '../../../nodes/AbandonedCartFilter/attribution';
+import { attributeOrder, attributeOrders, type Order, type RemindedCart, type ReminderLookup } from '../../../nodes/AbandonedCartFilter/attribution';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -71,5 +71,13 @@ describe('attributeOrders on a seeded set of carts, reminders and orders', () =>
 	it('takes another window length', () => {
 		const short = attributeOrders([order('c2', null, 120, T0 + DAY + 5 * HOUR)], memory([{ cartId: 'c2', email: 'b@example.com', steps: 2, lastSentAt: T0 + DAY }]), 0.1);
 		expect(short[0].reason).toBe('outside_window');
+	});
+});
+
+describe('attributeOrder on one cart', () => {
+	it('credits a new order again once a new reminder went out after the recovery', () => {
+		const cart = { cartId: 'c1', steps: 1, lastSentAt: T0 + 3 * DAY, recoveredAt: T0 + HOUR };
+		expect(attributeOrder(order('c1', null, 20, T0 + 3 * DAY + HOUR), cart)).toMatchObject({ recovered: true, reason: 'recovered' });
+		expect(attributeOrder(order('c1', null, 20, T0 + 3 * DAY + HOUR), { ...cart, recoveredAt: T0 + 3 * DAY })).toMatchObject({ reason: 'already_recovered' });
 	});
 });

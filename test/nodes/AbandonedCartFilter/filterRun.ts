@@ -35,6 +35,8 @@ export interface FilterRun {
 	staticData?: IDataObject;
 	deduplication?: DeduplicationTable;
 	continueOnFail?: boolean;
+	/** n8n's On Error setting; `continueOnFail` is its 'continueRegularOutput'. */
+	onError?: 'continueRegularOutput' | 'continueErrorOutput';
 }
 
 function filterWorkflow(run: FilterRun): WorkflowJson {
@@ -51,6 +53,7 @@ function filterWorkflow(run: FilterRun): WorkflowJson {
 				typeVersion: 1,
 				position: [220, 0],
 				...(run.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+				...(run.onError ? { onError: run.onError } : {}),
 			},
 		],
 		connections: { 'Cart Rows': { main: [[{ node: FILTER_NAME, type: 'main', index: 0 }]] } },
@@ -65,7 +68,8 @@ export async function runFilter(run: FilterRun): Promise<INodeExecutionData[][]>
 	if (result.status !== 'success') {
 		// n8n keeps a plain copy of the node's error: rethrown as an Error with its class name and the node's name
 		const failure = result.run.data.resultData.error;
-		throw Object.assign(new Error(result.error?.message), { name: failure?.name ?? 'Error', node: result.error?.node });
+		const context = (failure as { context?: IDataObject } | undefined)?.context;
+		throw Object.assign(new Error(result.error?.message), { name: failure?.name ?? 'Error', node: result.error?.node, context });
 	}
 	if (staticData) {
 		for (const key of Object.keys(staticData)) delete staticData[key];
@@ -111,6 +115,12 @@ export async function markSent(at: number, items: IDataObject[], staticData: IDa
 		parameters: { operation: 'markSent', recordAt: iso(at), ...parameters },
 	});
 	return out.map((item) => item.json.reminder as IDataObject);
+}
+
+/** Record Order on the workflow whose static data is `staticData`; each order item as it leaves (with `recovery`). */
+export async function recordOrders(orders: IDataObject[], staticData: IDataObject, parameters: IDataObject = {}) {
+	const [out] = await runFilter({ items: orders, staticData, parameters: { operation: 'recordOrder', ...parameters } });
+	return out;
 }
 
 /** Mark Reminders Sent with "My Data Source Tracks It". */

@@ -49,4 +49,18 @@ describe('The reminder memory itself', () => {
 		expect(memory.cartStateById('constructor')).toBeUndefined();
 		expect(({} as IDataObject).sent).toBeUndefined();
 	});
+
+	it('remembers recovered carts as long as their reminders, within the same cap', () => {
+		const memory = new RememberedReminders({}, 'm', { maxCarts: 1000, retentionMs: 8 * DAY });
+		memory.recordSent('kept', 'kept@example.com', 1, 0, NOW_MS);
+		memory.recordRecovered('kept', NOW_MS + DAY);
+		expect(memory.recoveredAt('kept')).toBe(NOW_MS + DAY);
+		memory.prune(NOW_MS + 9 * DAY);
+		expect(memory.recoveredAt('kept')).toBe(NOW_MS + DAY);
+		memory.prune(NOW_MS + 17 * DAY);
+		expect(memory.recoveredAt('kept')).toBeUndefined();
+		for (let i = 0; i < 1500; i++) memory.recordRecovered(`cart-${i}`, NOW_MS + 17 * DAY + i);
+		expect(memory.recoveredAt('cart-0')).toBeUndefined();
+		expect(memory.recoveredAt('cart-1499')).toBe(NOW_MS + 17 * DAY + 1499);
+	});
 });
