@@ -4,7 +4,7 @@
  */
 import { chunkImportRows } from '../ConstantContact/api';
 import { normalizeEmail } from '../ConstantContact/email';
-import { ConstantContactError, REFUSED_ADDRESS_REASON, refusedAddress } from '../ConstantContact/errors';
+import { attempt, ConstantContactError, REFUSED_ADDRESS_REASON, refusedAddress } from '../ConstantContact/errors';
 import { MAX_EMAIL_LENGTH_SIGN_UP_AND_IMPORT } from '../ConstantContact/limits';
 import type { Activity, Contact, JsonImportContact } from '../ConstantContact/types';
 import { addOneByOne } from './addOneByOne';
@@ -14,9 +14,11 @@ import {
 	JOIN_STATUS,
 	record,
 	refusedAddressWarning,
+	staleLabels,
 	type Run,
 	type Written,
 } from './addRun';
+import { completeContactUpdate } from './contactUpdate';
 import { decide, type Decision } from './decide';
 import { changeListMembership } from './listMemberships';
 import type { ItemStatus } from './results';
@@ -167,7 +169,8 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 	}).length;
 	const everyUnchangedIsOnList = bulk.cannotAddToList <= unsubscribedSeen;
 	const unchanged = entries.filter((entry) => !changedContactOf(entry) && !entry.problem);
-	const toLookUp = unchanged.filter((entry) => entry.decision.action !== 'import' || !everyUnchangedIsOnList);
+	// A shopper with slots to empty is read too: the import may have left a longer, earlier cart's items there.
+	const toLookUp = unchanged.filter((entry) => entry.decision.action !== 'import' || !everyUnchangedIsOnList || !!entry.shopper.emptied?.length);
 	const lookedUp = toLookUp.length
 		? await run.api.contactsByEmail(toLookUp.map((entry) => entry.shopper.email), include, { readAccountWhenCheaper: false })
 		: new Map<string, Contact>();
@@ -184,7 +187,8 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 		} else if (contact?.deleted_at) {
 			record(run, entry.shopper, 'skipped', { reason: 'deleted', contactId: contact.contact_id });
 		} else if (contact && (contact.list_memberships ?? []).includes(run.settings.listId)) {
-			recordOnList(run, entry, contact, changed.has(email) ? statusOf(entry, contact, bulk) : unchangedStatus(entry));
+			const emptied = await emptyStaleSlots(run, entry, contact);
+			recordOnList(run, entry, emptied, changed.has(email) ? statusOf(entry, contact, bulk) : unchangedStatus(entry));
 		} else if (refused) {
 			const warning = refusedAddressWarning(entry.shopper, refused);
 			record(run, entry.shopper, 'skipped', { reason: REFUSED_ADDRESS_REASON, contactId: contactIdOf(entry), warning });
@@ -198,6 +202,31 @@ async function confirmFromConstantContact(run: Run, pending: Map<number, Planned
 			});
 		}
 	}
+}
+
+/**
+ * Whether an import empties a field given an empty value is unconfirmed (reference §13), so the import carries no
+ * empty values, and a contact that still holds a value in a slot this cart leaves empty gets one read and one complete
+ * PUT with those slots emptied. Returns the contact as it now is; a slot that could not be emptied stays in it and
+ * recordOnList reports it as not written.
+ */
+async function emptyStaleSlots(run: Run, entry: Planned, contact: Contact): Promise<Contact> {
+	if (staleLabels(run, entry.shopper, contact).length === 0) return contact;
+	const emptied = await attempt(
+		(async () => {
+			const current = await run.api.getContact(contact.contact_id, [...CONTACT_INCLUDE]);
+			const stale = new Set(staleLabels(run, entry.shopper, current).map((label) => run.fieldIds.get(label)!));
+			const customFields = [...stale].map((custom_field_id) => ({ custom_field_id, value: '' }));
+			if (customFields.length) await run.api.updateContact(contact.contact_id, completeContactUpdate(current, entry.shopper.email, { customFields }));
+			return { ...current, custom_fields: (current.custom_fields ?? []).map((field) => (stale.has(field.custom_field_id) ? { ...field, value: '' } : field)) };
+		})(),
+	);
+	for (const label of staleLabels(run, entry.shopper, contact)) {
+		const custom_field_id = run.fieldIds.get(label)!;
+		if (!entry.written.customFields.some((field) => field.custom_field_id === custom_field_id)) entry.written.customFields.push({ custom_field_id, value: '' });
+		entry.written.byLabel[label] = '';
+	}
+	return emptied.ok ? emptied.value : contact;
 }
 
 function isUnsubscribed(contact: Contact): boolean {
@@ -273,7 +302,8 @@ function importRow(run: Run, planned: Planned): JsonImportContact {
 	if (planned.shopper.firstName) row.first_name = planned.shopper.firstName;
 	if (planned.shopper.lastName) row.last_name = planned.shopper.lastName;
 	for (const { custom_field_id, value } of planned.written.customFields) {
-		row[`cf:${run.fieldNames.get(custom_field_id)}`] = value;
+		// An empty value may be ignored by the import (unconfirmed): emptyStaleSlots empties such slots afterwards.
+		if (value !== '') row[`cf:${run.fieldNames.get(custom_field_id)}`] = value;
 	}
 	return row;
 }

@@ -16,6 +16,8 @@ export interface AddSettings {
 	createMissingFields: boolean;
 	/** At or above this many shoppers, use bulk import and membership activities. */
 	bulkThreshold: number;
+	/** Report on each item how many custom fields the node uses (Cart Items is on). */
+	reportFieldBudget?: boolean;
 	now: number;
 	/** Without Continue On Fail the run ends at the first failure, so nothing after it should change. */
 	stopAtFirstFailure?: boolean;
@@ -32,6 +34,8 @@ export interface Run {
 	/** custom_field_id -> name, the key of `cf:<name>` in imports. */
 	fieldNames: Map<string, string>;
 	results: Map<number, ItemResult>;
+	/** The custom fields this run writes, and all the account has: set when the settings ask to report them. */
+	fieldBudget?: Pick<ItemResult, 'customFieldsUsed' | 'customFieldsInAccount'>;
 }
 
 export interface Written {
@@ -46,6 +50,10 @@ export function fieldsToWrite(run: Run, shopper: Shopper, contact: Contact | und
 		written.customFields.push({ custom_field_id: run.fieldIds.get(label)!, value });
 		written.byLabel[label] = value;
 	}
+	for (const label of staleLabels(run, shopper, contact)) {
+		written.customFields.push({ custom_field_id: run.fieldIds.get(label)!, value: '' });
+		written.byLabel[label] = '';
+	}
 	const reentryFieldId = run.policy.reentryFieldId;
 	if (joins && reentryFieldId) {
 		const previous = contact?.custom_fields?.find((field) => field.custom_field_id === reentryFieldId)?.value;
@@ -54,6 +62,12 @@ export function fieldsToWrite(run: Run, shopper: Shopper, contact: Contact | und
 		written.byLabel[run.settings.reentryFieldLabel] = value;
 	}
 	return written;
+}
+
+/** Labels this cart leaves empty whose field still holds a value on the contact (a longer, earlier cart's items). */
+export function staleLabels(run: Run, shopper: Shopper, contact: Contact | undefined): string[] {
+	const held = new Map((contact?.custom_fields ?? []).map((field) => [field.custom_field_id, field.value]));
+	return (shopper.emptied ?? []).filter((label) => !!held.get(run.fieldIds.get(label) ?? ''));
 }
 
 export const JOIN_STATUS: Record<'create' | 'join' | 'rejoin' | 'stay', ItemStatus> = {
@@ -80,6 +94,6 @@ export function refusedAddressWarning(shopper: Shopper, said: string): string {
 export function record(run: Run, shopper: Shopper, status: ItemStatus, fields: Parameters<typeof itemResult>[4] = {}): void {
 	run.results.set(
 		shopper.index,
-		itemResult(shopper.index, shopper.email, run.settings.listId, status, { truncated: shopper.truncated, ...fields }),
+		itemResult(shopper.index, shopper.email, run.settings.listId, status, { truncated: shopper.truncated, ...run.fieldBudget, ...fields }),
 	);
 }

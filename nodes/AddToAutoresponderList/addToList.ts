@@ -7,8 +7,8 @@ import { MAX_CUSTOM_FIELDS_PER_CONTACT_WRITE } from '../ConstantContact/limits';
 import { addInBulk } from './addInBulk';
 import { addOneByOne } from './addOneByOne';
 import { record, type AddSettings, type Run } from './addRun';
-import { resolveCustomFields } from './customFields';
-import { InvalidInputError, type ItemResult } from './results';
+import { missingFieldsError, resolveCustomFields } from './customFields';
+import { InvalidInputError, InvalidParameterError, type ItemResult } from './results';
 import type { Shopper } from './shopper';
 
 /** The dispatcher under the operation: each shopper's custom fields resolved and checked, then one strategy adds them. */
@@ -40,7 +40,8 @@ export async function addShoppersToList(
 		return false;
 	});
 
-	const labels = active.flatMap((shopper) => shopper.cartValues.map((value) => value.label));
+	const labelsOf = (shopper: Shopper) => [...new Set([...shopper.cartValues.map((value) => value.label), ...(shopper.emptied ?? [])])];
+	const labels = active.flatMap(labelsOf);
 	if (retrigger) labels.push(settings.reentryFieldLabel);
 	try {
 		const resolved = await resolveCustomFields(api, labels, settings.createMissingFields || retrigger);
@@ -49,9 +50,13 @@ export async function addShoppersToList(
 			run.fieldNames.set(field.custom_field_id, field.name ?? field.label.trim().replace(/\s+/g, '_'));
 		}
 		if (retrigger) run.policy.reentryFieldId = run.fieldIds.get(settings.reentryFieldLabel);
+		if (settings.reportFieldBudget) run.fieldBudget = { customFieldsUsed: resolved.byLabel.size, customFieldsInAccount: resolved.accountFieldCount };
 		const reentryProblem = retrigger ? resolved.problems.get(settings.reentryFieldLabel) : undefined;
 		active = active.filter((shopper) => {
-			const problem = shopper.cartValues.map((value) => resolved.problems.get(value.label)).find(Boolean) ?? reentryProblem;
+			const problems = labelsOf(shopper).filter((label) => resolved.problems.has(label));
+			const missing = problems.filter((label) => resolved.problems.get(label) instanceof InvalidParameterError);
+			const problem =
+				missing.length > 1 ? missingFieldsError(missing) : (resolved.problems.get(problems[0]) ?? reentryProblem);
 			const count = shopper.cartValues.length + (retrigger ? 1 : 0);
 			if (problem) record(run, shopper, 'failed', { error: problem });
 			else if (count > MAX_CUSTOM_FIELDS_PER_CONTACT_WRITE) {

@@ -61,7 +61,8 @@ export function cartContentFieldLabels(itemsShown: number): string[] {
 /** A line-items value the node cannot read: the item is reported with this sentence, nothing is written. */
 export class CartContentsError extends Error {}
 
-function readNumber(value: unknown): number | null {
+/** A number, or numeric text as databases return decimals; anything else is null. */
+export function readNumber(value: unknown): number | null {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
 	if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) return Number(value);
 	return null;

@@ -10,6 +10,8 @@ export interface ResolvedFields {
 	/** Labels that could not be resolved, with the reason. */
 	problems: Map<string, Error>;
 	created: string[];
+	/** How many custom fields the account has, those created by this run included. */
+	accountFieldCount: number;
 }
 
 function normalise(text: string): string {
@@ -23,14 +25,27 @@ function match(fields: CustomField[], label: string): CustomField | undefined {
 	);
 }
 
+/** Fields the account lacks while the node may not create them: one sentence naming every missing label. */
+export function missingFieldsError(labels: string[]): InvalidParameterError {
+	if (labels.length === 1) {
+		return new InvalidParameterError(
+			`Constant Contact has no custom field "${labels[0]}". Create it in Constant Contact, fix the label in "Cart Details (Custom Fields)", or turn on "Create Missing Custom Fields".`,
+		);
+	}
+	return new InvalidParameterError(
+		`Constant Contact has no custom fields ${labels.map((label) => `"${label}"`).join(', ')}. Turn on "Create Missing Custom Fields" (Options) to create them, or create them in Constant Contact (Contacts → Custom fields).`,
+	);
+}
+
 export async function resolveCustomFields(
 	api: ConstantContactApi,
 	labels: string[],
 	createMissing: boolean,
 ): Promise<ResolvedFields> {
-	const resolved: ResolvedFields = { byLabel: new Map(), problems: new Map(), created: [] };
+	const resolved: ResolvedFields = { byLabel: new Map(), problems: new Map(), created: [], accountFieldCount: 0 };
 	if (labels.length === 0) return resolved;
 	let fields = await api.listCustomFields();
+	resolved.accountFieldCount = fields.length;
 	for (const label of new Set(labels)) {
 		const existing = match(fields, label);
 		if (existing) {
@@ -38,12 +53,7 @@ export async function resolveCustomFields(
 			continue;
 		}
 		if (!createMissing) {
-			resolved.problems.set(
-				label,
-				new InvalidParameterError(
-					`Constant Contact has no custom field "${label}". Create it in Constant Contact, fix the label in "Cart Details (Custom Fields)", or turn on "Create Missing Custom Fields".`,
-				),
-			);
+			resolved.problems.set(label, missingFieldsError([label]));
 			continue;
 		}
 		if (fields.length + resolved.created.length >= MAX_CUSTOM_FIELDS_PER_ACCOUNT) {
@@ -60,6 +70,7 @@ export async function resolveCustomFields(
 		if (created.ok) {
 			resolved.byLabel.set(label, created.value);
 			resolved.created.push(label);
+			resolved.accountFieldCount++;
 			continue;
 		}
 		// Another run may have created it a moment ago.

@@ -27,6 +27,9 @@ export function toOutput(
 			// Mark Reminders Sent reads this: a reminder sent now would lack these cart details.
 			cartFieldsNotWritten: result.notWritten,
 			warning: result.warning,
+			...(result.customFieldsUsed === undefined
+				? {}
+				: { customFieldsUsed: result.customFieldsUsed, customFieldsInAccount: result.customFieldsInAccount }),
 		};
 		if (result.status !== 'failed') return { json, pairedItem: { item: itemIndex } };
 		const error = toNodeError(context.getNode(), result.error ?? new Error('The item failed for an unknown reason.'), itemIndex);

@@ -26,6 +26,9 @@ export interface ItemResult {
 	warning: string | null;
 	/** Set when status is failed. */
 	error?: Error;
+	/** With Cart Items: the custom fields this node writes (of the account's 100), and all the account has. */
+	customFieldsUsed?: number;
+	customFieldsInAccount?: number;
 }
 
 export function itemResult(
@@ -33,7 +36,9 @@ export function itemResult(
 	email: string,
 	listId: string | null,
 	status: ItemStatus,
-	fields: Partial<Pick<ItemResult, 'contactId' | 'reason' | 'customFields' | 'truncated' | 'notWritten' | 'warning' | 'error'>> = {},
+	fields: Partial<
+		Pick<ItemResult, 'contactId' | 'reason' | 'customFields' | 'truncated' | 'notWritten' | 'warning' | 'error' | 'customFieldsUsed' | 'customFieldsInAccount'>
+	> = {},
 ): ItemResult {
 	return {
 		index,
@@ -47,6 +52,7 @@ export function itemResult(
 		notWritten: fields.notWritten ?? [],
 		warning: fields.warning ?? null,
 		error: fields.error,
+		...(fields.customFieldsUsed === undefined ? {} : { customFieldsUsed: fields.customFieldsUsed, customFieldsInAccount: fields.customFieldsInAccount }),
 	};
 }
 

@@ -28,6 +28,8 @@ export interface Shopper {
 	/** The shopper gave explicit marketing consent. */
 	consent: boolean;
 	cartValues: CartValue[];
+	/** Labels this cart leaves empty (Cart Items slots it does not fill): a value the contact holds there is emptied. */
+	emptied?: string[];
 	/** Labels (and first_name/last_name) whose values were cut to fit. */
 	truncated: string[];
 }

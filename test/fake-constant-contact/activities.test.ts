@@ -125,6 +125,16 @@ describe('bulk activities on the stand-in', () => {
 			expect((cc.fake.control.findContactByEmail(email(1)) as any).custom_fields).toEqual([{ custom_field_id: field.custom_field_id, value: 'https://shop.test/c/1' }]);
 		});
 
+		it('ignores an empty cf: value, so an import never empties a field (the reading worse for users)', async () => {
+			const field = cc.fake.control.seedCustomField({ label: 'ac_item2_name' });
+			cc.fake.control.seedContact({ email: email(1), customFields: { ac_item2_name: 'Tea Towel' } });
+			await settled(cc, (await cc.api('POST', '/activities/contacts_json_import', {
+				import_data: [{ email: email(1), 'cf:ac_item2_name': '' }],
+				list_ids: [listId],
+			})).body.activity_id);
+			expect((cc.fake.control.findContactByEmail(email(1)) as any).custom_fields).toEqual([{ custom_field_id: field.custom_field_id, value: 'Tea Towel' }]);
+		});
+
 		it('leaves existing contacts permission alone and keeps unsubscribed ones off the list, counting them', async () => {
 			cc.fake.control.seedContact({ email: email('gone'), permission: 'unsubscribed' });
 			cc.fake.control.seedContact({ email: email('pending'), permission: 'pending_confirmation' });

@@ -500,6 +500,8 @@ export class ConstantContactApi {
 		if (refused.length) errors.push(`Contact ${address}: values for ${refused.join(', ')} could not be saved (injected fault)`);
 		for (const key of Object.keys(row)) {
 			if (!key.startsWith('cf:') || refused.includes(key.slice(3))) continue;
+			// Whether an empty value empties the field is undocumented (reference §6.4, §13): here it is ignored and the old value stays.
+			if (String(row[key]) === '') continue;
 			const fieldId = this.account.customFieldIdByName.get(customFieldName(key.slice(3)).toLowerCase());
 			if (!fieldId) errors.push(`import_data[${index}]: custom field ${key.slice(3)} does not exist; value ignored`);
 			else contact.customFields.set(fieldId, String(row[key]));

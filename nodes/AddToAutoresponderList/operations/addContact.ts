@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH, MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '../../ConstantContact/limits';
 import { addShoppersToList } from '../addToList';
+import { cartItemsOption, cartItemsSettingsOf, cartItemValues, withCartContents, type CartItemsParameters } from '../cartItems';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
 import { forEachList, groupByList, readListReference, unreadableItem, type ListGroup } from '../items';
 import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';
@@ -190,6 +191,7 @@ export const properties: INodeProperties[] = [
 			description:
 				'From this many items on, the node uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
 		},
+		cartItemsOption,
 		createListIfMissingOption,
 		createMissingFieldsOption,
 		{
@@ -221,6 +223,7 @@ export const properties: INodeProperties[] = [
 interface AddOptions {
 	allowedLinkHosts?: string;
 	bulkThreshold?: number;
+	cartItems?: { settings?: CartItemsParameters };
 	createListIfMissing?: boolean;
 	createMissingFields?: boolean;
 	keepInputFields?: boolean;
@@ -248,7 +251,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		let email = '';
 		try {
 			email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
-			const cartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
+			let cartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
+			const cartItems = options.cartItems?.settings;
+			const contents = cartItems
+				? cartItemValues(items[itemIndex].json, cartItemsSettingsOf(cartItems), this.getNodeParameter('options.cartItems.settings.locale', itemIndex, ''))
+				: undefined;
+			if (contents) cartFields = withCartContents(cartFields, contents);
 			const shopper = readShopper(
 				{
 					index: itemIndex,
@@ -260,6 +268,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 				longValues,
 			);
+			shopper.emptied = contents?.emptied;
 			const linkProblem = cartLinkProblem(shopper.cartValues, allowedLinkHosts);
 			if (linkProblem) {
 				// A hijacked or scripted link is the data's problem, not a failure: nothing is written for this shopper.
@@ -285,6 +294,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			reentryFieldLabel: options.reentryField?.trim() || DEFAULT_REENTRY_FIELD,
 			createMissingFields: options.createMissingFields ?? DEFAULT_CREATE_MISSING_FIELDS,
 			bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
+			reportFieldBudget: options.cartItems?.settings !== undefined,
 			now: Date.now(),
 			stopAtFirstFailure: !this.continueOnFail(),
 		}),
