@@ -9,6 +9,7 @@ import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '.
 import { toOutput } from '../output';
 import { DEFAULT_KEEP_INPUT_FIELDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, listAndEmail, optionsCollection } from '../parameters';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
+import { signedRecoveryLinkOption, signedRecoveryLinkSettingsOption, startRecoveryLinks, withSignedRecoveryLink } from '../recoveryLinkOption';
 import { itemResult, type ItemResult } from '../results';
 import { LONG_VALUES_OPTION, readShopper, type LongValuePolicy, type Shopper } from '../shopper';
 
@@ -215,6 +216,8 @@ export const properties: INodeProperties[] = [
 			],
 			description: `Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH} characters per custom field value`,
 		},
+		signedRecoveryLinkOption,
+		signedRecoveryLinkSettingsOption,
 	]),
 ];
 
@@ -241,6 +244,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const longValues = options.longValues ?? DEFAULT_LONG_VALUES;
 	// Not set (workflows made before the option existed): any web link passes; set, even empty: only these hosts.
 	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
+	const recoveryLinks = await startRecoveryLinks(this, options as Record<string, unknown>, allowedLinkHosts);
 
 	const results: ItemResult[] = [];
 	const groups = new Map<string, ListGroup<Shopper>>();
@@ -248,7 +252,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		let email = '';
 		try {
 			email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
-			const cartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
+			const itemCartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
+			const cartFields = recoveryLinks ? withSignedRecoveryLink(this, itemIndex, recoveryLinks, itemCartFields) : itemCartFields;
 			const shopper = readShopper(
 				{
 					index: itemIndex,
