@@ -113,8 +113,13 @@ export interface SignedRecoveryLinkInput {
 	fieldLabel: string;
 }
 
+export interface SignedRecoveryLink {
+	url: string;
+	token: string;
+}
+
 /** The signed, per-step link for one cart, checked against Allowed Link Hosts and Constant Contact's 255 characters. */
-export function signedRecoveryLink(input: SignedRecoveryLinkInput): string {
+export function signedRecoveryLink(input: SignedRecoveryLinkInput): SignedRecoveryLink {
 	if (input.secret === undefined) {
 		throw new RecoveryLinkError(
 			'"Signed Recovery Link" is on, but no Cart Link Secret credential is selected. Pick or create one under "Credential for Cart Link Secret API", or turn the option off.',
@@ -133,11 +138,14 @@ export function signedRecoveryLink(input: SignedRecoveryLinkInput): string {
 			`The signed recovery link has ${url.length} characters; Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH}. Shorten the URL Template or the UTM campaign`,
 		);
 	}
-	return url;
+	return { url, token };
 }
 
-/** The cart values with `label` set to the signed link: it replaces the item's own URL in that field. */
-export function withRecoveryLink(cartValues: ReadonlyArray<{ label: unknown; value: unknown }>, label: string, link: string): Array<{ label: unknown; value: unknown }> {
-	const others = cartValues.filter((field) => String(field.label ?? '').trim() !== label);
-	return [...others, { label, value: link }];
+/** The cart values with these fields set: the signed link replaces whatever the item mapped to the same labels. */
+export function withRecoveryLink(
+	cartValues: ReadonlyArray<{ label: unknown; value: unknown }>,
+	linkFields: ReadonlyArray<{ label: string; value: string }>,
+): Array<{ label: unknown; value: unknown }> {
+	const labels = new Set(linkFields.map((field) => field.label));
+	return [...cartValues.filter((field) => !labels.has(String(field.label ?? '').trim())), ...linkFields];
 }

@@ -21,6 +21,7 @@ const SETTINGS = 'signedRecoveryLinkSettings';
 /** The filter's Decide output carries the step in decision.step; an item without one is the first reminder. */
 export const DEFAULT_STEP_EXPRESSION = '={{ $json.decision?.step ?? 1 }}';
 export const DEFAULT_CART_ID_EXPRESSION = '={{ $json.id }}';
+const RECOVERY_TOKEN_FIELD_EXAMPLE = 'ac_recovery_token';
 
 export const signedRecoveryLinkOption: INodeProperties = {
 	displayName: 'Signed Recovery Link',
@@ -56,6 +57,15 @@ export const signedRecoveryLinkSettingsOption: INodeProperties = {
 					type: 'string',
 					default: RECOVERY_URL_FIELD,
 					description: 'The custom field the link is written to; the email\'s button links to it',
+				},
+				{
+					displayName: 'Link Parameter Field Label',
+					name: 'linkParameterField',
+					type: 'string',
+					default: '',
+					placeholder: `e.g. ${RECOVERY_TOKEN_FIELD_EXAMPLE}`,
+					description:
+						`Also write what goes in place of ${TOKEN_PLACEHOLDER} alone to this custom field, for a Constant Contact dynamic link such as https://shop.example.com/cart/restore?token=[[field]]. Empty: not written.`,
 				},
 				{
 					displayName: 'Link Valid (Days)',
@@ -100,6 +110,7 @@ interface LinkSettings {
 	validDays?: unknown;
 	utmCampaign?: unknown;
 	fieldLabel?: unknown;
+	linkParameterField?: unknown;
 }
 
 /** What building a link needs beyond the item: the secret (undefined: no credential selected), the clock, the hosts. */
@@ -143,5 +154,7 @@ export function withSignedRecoveryLink(
 		allowedHosts: run.allowedHosts,
 		fieldLabel,
 	});
-	return withRecoveryLink(cartFields, fieldLabel, link);
+	const parameterFieldLabel = String(settings.linkParameterField ?? '').trim();
+	const parameterField = parameterFieldLabel === '' ? [] : [{ label: parameterFieldLabel, value: link.token }];
+	return withRecoveryLink(cartFields, [{ label: fieldLabel, value: link.url }, ...parameterField]);
 }

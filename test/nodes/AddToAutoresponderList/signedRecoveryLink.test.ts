@@ -102,6 +102,14 @@ describe('Signed Recovery Link', () => {
 		expect(shopVerifies([token], 'another-secret-of-forty-characters-000000', now)).toEqual([null]);
 	});
 
+	it('also writes the signed value alone to Link Parameter Field Label, for a Constant Contact dynamic link', async () => {
+		const run = await runNode(fakeCc, withSignedLink({ linkParameterField: 'ac_recovery_token' }), [shopperCart(4)], withSecret());
+		const storedToken = storedField('shopper4@example.com', 'ac_recovery_token') ?? '';
+		expect(storedToken).toBe(new URL(storedField('shopper4@example.com', 'ac_recovery_url') ?? 'about:blank').searchParams.get('token'));
+		expect(run.json[0].customFields).toMatchObject({ ac_recovery_token: storedToken });
+		expect(shopVerifies([storedToken], LINK_SECRET, nowSeconds())).toEqual(['cart-1004']);
+	});
+
 	it('fails every item with a clear invalid-parameter error, before any request, when no Cart Link Secret credential is selected', async () => {
 		const run = await runNode(fakeCc, withSignedLink(), [shopperCart(5), shopperCart(6)], { continueOnFail: true });
 		expect(run.json.map((json) => [json.status, json.reason])).toEqual([
