@@ -11,8 +11,9 @@ import { join, resolve } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
+import { leakedSecrets } from '../../reliability/shop';
 import { DAY, shopperCart } from '../../support/carts';
-import { addParameters, runNode, useAutoresponderStandIn, type NodeRun } from './setup';
+import { addParameters, runNode, useAutoresponderStandIn } from './setup';
 
 const LINK_SECRET = 'cart-link-secret-7d1e0b6a93c54f28a1e9b0c3d2f4a6b8';
 const TEMPLATE = 'https://shop.example.com/cart/restore?token={token}';
@@ -64,8 +65,6 @@ function storedField(email: string, label: string): string | undefined {
 	return stored.find((field) => labels.get(field.custom_field_id) === label)?.value;
 }
 
-/** Everything a run leaves behind: outputs, errors and n8n's log. */
-const everythingSaid = (run: NodeRun['workflowRun']) => JSON.stringify([run.runData, run.error ?? null, run.run.data.resultData.error ?? null, run.logs]);
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -100,6 +99,16 @@ describe('Signed Recovery Link', () => {
 		expect(shopVerifies([token, otherCart], LINK_SECRET, now + 3 * day - 60)).toEqual(['cart-1003', null]);
 		expect(shopVerifies([token], LINK_SECRET, now + 3 * day + 60)).toEqual([null]);
 		expect(shopVerifies([token], 'another-secret-of-forty-characters-000000', now)).toEqual([null]);
+	});
+
+	it('signs each shopper\'s own cart in a bulk import too', async () => {
+		const carts = [shopperCart(13), shopperCart(14, { decision: { step: 3, sequence: 0 } })];
+		const run = await runNode(fakeCc, withSignedLink({}, { bulkThreshold: 2 }), carts, withSecret());
+		expect(run.json.map((json) => json.status)).toEqual(['created', 'created']);
+		expect(fakeCc.control.requestLog().some((entry) => entry.path.includes('contacts_json_import'))).toBe(true);
+		const stored = ['shopper13@example.com', 'shopper14@example.com'].map((email) => new URL(storedField(email, 'ac_recovery_url') ?? 'about:blank'));
+		expect(stored.map((url) => url.searchParams.get('utm_content'))).toEqual(['step-1', 'step-3']);
+		expect(shopVerifies(stored.map((url) => url.searchParams.get('token') ?? ''), LINK_SECRET, nowSeconds())).toEqual(['cart-1013', 'cart-1014']);
 	});
 
 	it('also writes the signed value alone to Link Parameter Field Label, for a Constant Contact dynamic link', async () => {
@@ -147,7 +156,7 @@ describe('Signed Recovery Link', () => {
 		const run = await runNode(fakeCc, withSignedLink(), [shopperCart(9)], { ...withSecret(weak), continueOnFail: true });
 		expect(run.json[0]).toMatchObject({ status: 'failed', reason: 'invalid-parameter' });
 		expect(String(run.json[0].error)).toMatch(/cart link secret has 16 characters; use at least 32/);
-		expect(everythingSaid(run.workflowRun)).not.toContain(weak);
+		expect(leakedSecrets(run.workflowRun, [weak])).toBe(0);
 	});
 
 	it('never puts the secret in the parameters, outputs, errors or n8n\'s log', async () => {
@@ -155,7 +164,7 @@ describe('Signed Recovery Link', () => {
 		expect((good.json[0].customFields as IDataObject).ac_recovery_url).toMatch(/^https:\/\/shop\.example\.com\/cart\/restore\?token=v1\./);
 		const failed = await runNode(fakeCc, withSignedLink({ urlTemplate: 'https://shop.example.com/cart' }), [shopperCart(12)], { ...withSecret(), continueOnFail: true });
 		for (const run of [good, failed]) {
-			expect(everythingSaid(run.workflowRun)).not.toContain(LINK_SECRET);
+			expect(leakedSecrets(run.workflowRun, [LINK_SECRET])).toBe(0);
 			expect(JSON.stringify(run.workflowRun.run.data)).not.toContain(LINK_SECRET);
 		}
 		expect(JSON.stringify(fakeCc.control.requestLog())).not.toContain(LINK_SECRET);
