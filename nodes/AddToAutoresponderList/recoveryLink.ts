@@ -125,6 +125,11 @@ export function signedRecoveryLink(input: SignedRecoveryLinkInput): SignedRecove
 			'"Signed Recovery Link" is on, but no Cart Link Secret credential is selected. Pick or create one under "Credential for Cart Link Secret API", or turn the option off.',
 		);
 	}
+	if (input.urlTemplate.trim() === '') {
+		throw new RecoveryLinkError(
+			`"Signed Recovery Link" is on, but its URL Template is empty. Set it under "Signed Recovery Link Settings", e.g. https://shop.example.com/cart/restore?token=${TOKEN_PLACEHOLDER}`,
+		);
+	}
 	if (!Number.isFinite(input.validDays) || input.validDays <= 0) {
 		throw new RecoveryLinkError(`"Link Valid (Days)" is ${input.validDays}; give a number of days above 0`);
 	}

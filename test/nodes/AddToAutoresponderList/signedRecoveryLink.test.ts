@@ -140,6 +140,7 @@ describe('Signed Recovery Link', () => {
 	it.each([
 		['a host not in Allowed Link Hosts', { urlTemplate: 'https://evil.example.net/r?t={token}' }, { allowedLinkHosts: 'shop.example.com' }, /links to evil\.example\.net; only shop\.example\.com is allowed/],
 		['plain http while Allowed Link Hosts is set', { urlTemplate: 'http://shop.example.com/r?t={token}' }, { allowedLinkHosts: 'shop.example.com' }, /without https/],
+		['an empty URL Template', { urlTemplate: ' ' }, {}, /its URL Template is empty\. Set it under "Signed Recovery Link Settings"/],
 		['a template without {token}', { urlTemplate: 'https://shop.example.com/cart' }, {}, /has no \{token\}/],
 		['a step that is no whole number', { step: 'second' }, {}, /reminder step "second" is not a whole number/],
 		['a link longer than Constant Contact keeps', { urlTemplate: `https://shop.example.com/${'r'.repeat(200)}?t={token}` }, {}, /characters; Constant Contact keeps at most 255/],
