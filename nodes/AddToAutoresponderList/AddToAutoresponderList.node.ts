@@ -1,6 +1,9 @@
 import {
 	NodeConnectionTypes,
+	type ICredentialsDecrypted,
+	type ICredentialTestFunctions,
 	type IExecuteFunctions,
+	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeProperties,
 	type INodePropertyOptions,
@@ -9,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { CONSTANT_CONTACT_CREDENTIAL, toNodeError } from '../ConstantContact/n8nAdapter';
+import { testSecretStrength } from '../shared/secrets';
 import { searchLists } from './listSearch';
 import * as addContact from './operations/addContact';
 import * as removeContact from './operations/removeContact';
@@ -36,7 +40,16 @@ export class AddToAutoresponderList implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CONSTANT_CONTACT_CREDENTIAL, required: true }],
+		credentials: [
+			{ name: CONSTANT_CONTACT_CREDENTIAL, required: true },
+			// Asked for only while Options → Signed Recovery Link is on; a literal name, as n8n's lint finds the testedBy by it.
+			{
+				name: 'cartLinkSecretApi',
+				required: true,
+				testedBy: 'cartLinkSecretStrength',
+				displayOptions: { show: { operation: ['addContact'], 'options.signedRecoveryLink': [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -51,7 +64,14 @@ export class AddToAutoresponderList implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchLists } };
+	methods = {
+		listSearch: { searchLists },
+		credentialTest: {
+			async cartLinkSecretStrength(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await testSecretStrength(credential);
+			},
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;

@@ -7,12 +7,17 @@
  */
 import { createHmac } from 'crypto';
 
+import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
 import { MIN_SECRET_LENGTH } from '../shared/secrets';
+import { linkProblem, type AllowedLinkHosts } from './links';
+import { InvalidParameterError } from './results';
 
 export const CART_TOKEN_VERSION = 'v1';
 export const DEFAULT_LINK_VALID_DAYS = 14;
 export const TOKEN_PLACEHOLDER = '{token}';
 export const DEFAULT_UTM_CAMPAIGN = 'abandoned-cart';
+/** The custom field the reminder email's button links to; the signed link replaces the item's own URL there. */
+export const RECOVERY_URL_FIELD = 'ac_recovery_url';
 const DAY_SECONDS = 24 * 60 * 60;
 
 export interface CartTokenInput {
@@ -22,8 +27,8 @@ export interface CartTokenInput {
 	secret: string;
 }
 
-/** A mistake in the link settings or the cart: the same for every item it touches, so it says what to change. */
-export class RecoveryLinkError extends Error {}
+/** A mistake in the link settings or the secret: the item fails with invalid-parameter, and the message says what to change. */
+export class RecoveryLinkError extends InvalidParameterError {}
 
 function base64url(data: string | Buffer): string {
 	return Buffer.from(data).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -81,4 +86,71 @@ export function recoveryUrl({ urlTemplate, token, step, utmCampaign }: RecoveryU
 		url.searchParams.set('utm_content', `step-${step}`);
 	}
 	return url.toString();
+}
+
+/** A reminder step as the filter's Decide output gives it (decision.step); empty means the first reminder. */
+export function reminderStep(value: unknown): number {
+	if (value === undefined || value === null || value === '') return 1;
+	const step = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) {
+		throw new RecoveryLinkError(`The reminder step ${JSON.stringify(value)} is not a whole number from 1 on`);
+	}
+	return step;
+}
+
+export interface SignedRecoveryLinkInput {
+	urlTemplate: string;
+	cartId: string;
+	step: number;
+	validDays: number;
+	utmCampaign: string;
+	/** undefined: no Cart Link Secret credential is selected. */
+	secret: string | undefined;
+	nowMs: number;
+	/** Allowed Link Hosts: the template's host must be one of them, whatever the cart. */
+	allowedHosts: AllowedLinkHosts;
+	/** The custom field the link goes into, named in the messages. */
+	fieldLabel: string;
+}
+
+export interface SignedRecoveryLink {
+	url: string;
+	token: string;
+}
+
+/** The signed, per-step link for one cart, checked against Allowed Link Hosts and Constant Contact's 255 characters. */
+export function signedRecoveryLink(input: SignedRecoveryLinkInput): SignedRecoveryLink {
+	if (input.secret === undefined) {
+		throw new RecoveryLinkError(
+			'"Signed Recovery Link" is on, but no Cart Link Secret credential is selected. Pick or create one under "Credential for Cart Link Secret API", or turn the option off.',
+		);
+	}
+	if (input.urlTemplate.trim() === '') {
+		throw new RecoveryLinkError(
+			`"Signed Recovery Link" is on, but its URL Template is empty. Set it under "Signed Recovery Link Settings", e.g. https://shop.example.com/cart/restore?token=${TOKEN_PLACEHOLDER}`,
+		);
+	}
+	if (!Number.isFinite(input.validDays) || input.validDays <= 0) {
+		throw new RecoveryLinkError(`"Link Valid (Days)" is ${input.validDays}; give a number of days above 0`);
+	}
+	const token = signCartToken({ cartId: input.cartId.trim(), expiresAtSeconds: linkExpirySeconds(input.nowMs, input.validDays), secret: input.secret });
+	const url = recoveryUrl({ urlTemplate: input.urlTemplate, token, step: input.step, utmCampaign: input.utmCampaign });
+	const problem = linkProblem(input.fieldLabel, url, input.allowedHosts);
+	if (problem) throw new RecoveryLinkError(`${problem.message} Change the signed recovery link's URL Template, or the allowed hosts`);
+	if (url.length > MAX_CUSTOM_FIELD_VALUE_LENGTH) {
+		// A cut link no longer verifies, so it is never truncated like other values.
+		throw new RecoveryLinkError(
+			`The signed recovery link has ${url.length} characters; Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH}. Shorten the URL Template or the UTM campaign`,
+		);
+	}
+	return { url, token };
+}
+
+/** The cart values with these fields set: the signed link replaces whatever the item mapped to the same labels. */
+export function withRecoveryLink(
+	cartValues: ReadonlyArray<{ label: unknown; value: unknown }>,
+	linkFields: ReadonlyArray<{ label: string; value: string }>,
+): Array<{ label: unknown; value: unknown }> {
+	const labels = new Set(linkFields.map((field) => field.label));
+	return [...cartValues.filter((field) => !labels.has(String(field.label ?? '').trim())), ...linkFields];
 }

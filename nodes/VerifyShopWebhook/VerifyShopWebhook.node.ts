@@ -9,8 +9,9 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { testSecretStrength } from '../shared/secrets';
 import { runVerify } from './run';
-import { DEFAULT_SIGNATURE_HEADER, DEFAULT_TIMESTAMP_HEADER, DEFAULT_TOLERANCE_SECONDS, secretProblem } from './signature';
+import { DEFAULT_SIGNATURE_HEADER, DEFAULT_TIMESTAMP_HEADER, DEFAULT_TOLERANCE_SECONDS } from './signature';
 
 export class VerifyShopWebhook implements INodeType {
 	description: INodeTypeDescription = {
@@ -71,12 +72,8 @@ export class VerifyShopWebhook implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async shopWebhookSecretStrength(
-				this: ICredentialTestFunctions,
-				credential: ICredentialsDecrypted,
-			): Promise<INodeCredentialTestResult> {
-				const problem = secretProblem(credential.data?.secret);
-				return problem ? { status: 'Error', message: problem } : { status: 'OK', message: 'The secret is long enough to sign with.' };
+			async shopWebhookSecretStrength(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				return await testSecretStrength(credential);
 			},
 		},
 	};

@@ -6,7 +6,9 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
-import { MIN_SECRET_LENGTH } from '../shared/secrets';
+import { secretProblem } from '../shared/secrets';
+
+export { secretProblem };
 
 export const DEFAULT_TIMESTAMP_HEADER = 'x-shop-timestamp';
 export const DEFAULT_SIGNATURE_HEADER = 'x-shop-signature';
@@ -71,9 +73,3 @@ export function verifySignedRequest(request: SignedRequest, policy: SignaturePol
 	return { valid: true, timestamp };
 }
 
-/** Why a secret is too weak to sign with, or undefined when it is fine. */
-export function secretProblem(secret: unknown): string | undefined {
-	if (typeof secret !== 'string' || secret.length === 0) return 'The signing secret is empty.';
-	if (secret.length < MIN_SECRET_LENGTH) return `The signing secret has ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} random characters.`;
-	return undefined;
-}

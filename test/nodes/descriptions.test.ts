@@ -104,7 +104,7 @@ function* everyProperty(properties: INodeProperties[], at: string): Generator<[s
 describe('the built descriptions the editor shows', () => {
 	it('load every node and credential package.json names', () => {
 		expect(built.nodes.map((node) => node.description.name).sort()).toEqual(['abandonedCartFilter', 'addToAutoresponderList', 'verifyShopWebhook']);
-		expect(built.credentials.map((credential) => credential.name).sort()).toEqual(['constantContactOAuth2Api', 'shopWebhookSecretApi']);
+		expect(built.credentials.map((credential) => credential.name).sort()).toEqual(['cartLinkSecretApi', 'constantContactOAuth2Api', 'shopWebhookSecretApi']);
 	});
 
 	it('show only expressions that work: $json, never $JSON', () => {

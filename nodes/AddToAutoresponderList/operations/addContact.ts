@@ -10,6 +10,7 @@ import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '.
 import { toOutput } from '../output';
 import { DEFAULT_KEEP_INPUT_FIELDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, listAndEmail, optionsCollection } from '../parameters';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
+import { signedRecoveryLinkOption, signedRecoveryLinkSettingsOption, startRecoveryLinks, withSignedRecoveryLink } from '../recoveryLinkOption';
 import { itemResult, type ItemResult } from '../results';
 import { LONG_VALUES_OPTION, readShopper, type LongValuePolicy, type Shopper } from '../shopper';
 
@@ -217,6 +218,8 @@ export const properties: INodeProperties[] = [
 			],
 			description: `Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH} characters per custom field value`,
 		},
+		signedRecoveryLinkOption,
+		signedRecoveryLinkSettingsOption,
 	]),
 ];
 
@@ -244,6 +247,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const longValues = options.longValues ?? DEFAULT_LONG_VALUES;
 	// Not set (workflows made before the option existed): any web link passes; set, even empty: only these hosts.
 	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
+	const recoveryLinks = await startRecoveryLinks(this, options as Record<string, unknown>, allowedLinkHosts);
 
 	const results: ItemResult[] = [];
 	const groups = new Map<string, ListGroup<Shopper>>();
@@ -257,6 +261,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				? cartItemValues(items[itemIndex].json, cartItemsSettingsOf(cartItems), this.getNodeParameter('options.cartItems.settings.locale', itemIndex, ''))
 				: undefined;
 			if (contents) cartFields = withCartContents(cartFields, contents);
+			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields);
 			const shopper = readShopper(
 				{
 					index: itemIndex,

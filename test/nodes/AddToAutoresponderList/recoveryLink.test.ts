@@ -11,7 +11,9 @@ import {
 	linkExpirySeconds,
 	recoveryUrl,
 	RecoveryLinkError,
+	reminderStep,
 	signCartToken,
+	withRecoveryLink,
 } from '../../../nodes/AddToAutoresponderList/recoveryLink';
 
 const DOC = readFileSync(resolve(__dirname, '..', '..', '..', 'docs', 'recovery-links.md'), 'utf8');
@@ -155,5 +157,23 @@ describe('the shop-side snippets in docs/recovery-links.md', () => {
 		// .ci/run installs Debian's php-cli; without it this fails rather than passing unchecked.
 		if (!existsSync(PHP)) throw new Error(`${PHP} is missing: apt-get install php-cli (.ci/run does)`);
 		expect(verifyAll('php')).toEqual(expected);
+	});
+});
+
+describe('reminderStep and withRecoveryLink', () => {
+	it('reads the step the filter gives, whole numbers from 1 on, and takes an item without one as the first reminder', () => {
+		expect([2, '3', ' 4 ', undefined, null, ''].map((value) => reminderStep(value))).toEqual([2, 3, 4, 1, 1, 1]);
+		for (const wrong of [0, -1, 1.5, 'second', {}]) expect(() => reminderStep(wrong)).toThrow(RecoveryLinkError);
+	});
+
+	it('replaces the item\'s own value of the link fields and keeps every other cart value', () => {
+		const cart = [
+			{ label: 'ac_cart_id', value: 'cart-1001' },
+			{ label: ' ac_recovery_url ', value: 'https://shop.example.com/plain' },
+		];
+		expect(withRecoveryLink(cart, [{ label: 'ac_recovery_url', value: 'https://shop.example.com/signed' }])).toEqual([
+			{ label: 'ac_cart_id', value: 'cart-1001' },
+			{ label: 'ac_recovery_url', value: 'https://shop.example.com/signed' },
+		]);
 	});
 });

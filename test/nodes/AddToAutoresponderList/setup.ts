@@ -38,6 +38,8 @@ export interface RunOptions {
 	credentials?: CredentialStore;
 	/** Called before each Constant Contact request with its number (1, 2, …): lets a test expire tokens mid-batch. */
 	beforeRequest?: (requestNumber: number) => void;
+	/** More credentials the node has selected, by type (e.g. the Cart Link Secret), next to the Constant Contact one. */
+	moreCredentials?: Record<string, ICredentialDataDecryptedObject>;
 }
 
 /** Parameters a user would set for the usual abandoned-cart flow (test/support/carts.ts rows); tests override what they are about. */
@@ -63,6 +65,8 @@ export interface NodeUnderTest {
 	parameters: IDataObject;
 	/** The node's "On Error" set to continue (regular output). */
 	continueOnFail?: boolean;
+	/** Credential types selected on the node besides Constant Contact's. */
+	moreCredentialTypes?: string[];
 }
 
 /** Remove Contact From List for the list `listId`, the email from the item; `options` are the node's Options. */
@@ -77,7 +81,8 @@ export function removeParameters(listId: string, options: IDataObject = {}, over
 }
 
 /** The workflow a test runs: the harness's trigger emits the items into the one node under test. */
-export function oneNodeWorkflow({ type, name, parameters, continueOnFail = false }: NodeUnderTest): WorkflowJson {
+export function oneNodeWorkflow({ type, name, parameters, continueOnFail = false, moreCredentialTypes = [] }: NodeUnderTest): WorkflowJson {
+	const selected = Object.fromEntries([CREDENTIAL, ...moreCredentialTypes].map((credentialType) => [credentialType, { id: credentialType, name: credentialType }]));
 	return {
 		name: `${name} test`,
 		nodes: [
@@ -90,7 +95,7 @@ export function oneNodeWorkflow({ type, name, parameters, continueOnFail = false
 				position: [220, 0],
 				parameters,
 				...(continueOnFail ? { onError: 'continueRegularOutput' } : {}),
-				credentials: { [CREDENTIAL]: { id: '1', name: 'Constant Contact account' } },
+				credentials: { ...selected, [CREDENTIAL]: { id: '1', name: 'Constant Contact account' } },
 			},
 		],
 		connections: { Items: { main: [[{ node: name, type: 'main', index: 0 }]] } },
@@ -109,9 +114,16 @@ export async function runNode(
 	items: IDataObject[],
 	options: RunOptions = {},
 ): Promise<NodeRun> {
-	const credentials = options.credentials ?? standInCredentials(fakeCc);
+	const more = options.moreCredentials ?? {};
+	const credentials = options.credentials ?? createCredentialStore({ [CREDENTIAL]: createStandInCredential(fakeCc), ...more });
 	if (options.beforeRequest) countRequests(fakeCc, credentials, options.beforeRequest);
-	const workflow = oneNodeWorkflow({ type: ADD_NODE_TYPE, name: NODE_NAME, parameters, continueOnFail: options.continueOnFail });
+	const workflow = oneNodeWorkflow({
+		type: ADD_NODE_TYPE,
+		name: NODE_NAME,
+		parameters,
+		continueOnFail: options.continueOnFail,
+		moreCredentialTypes: Object.keys(more),
+	});
 	const workflowRun = await runWorkflow(workflow, { items, credentials });
 	if (workflowRun.status !== 'success') throw workflowRun.run.data.resultData.error ?? new Error(`The run ended ${workflowRun.status}`);
 	const [output = []] = workflowRun.itemsOf(NODE_NAME);
