@@ -9,30 +9,40 @@ describe('progress while a step runs', () => {
 		expect(PROGRESS_EVERY_MS).toBeLessThan(10_000);
 	});
 
-	it('says what runs, the time so far, the expected duration and what it is doing, until the step ends', async () => {
-		const lines: string[] = [];
-		const result = await withProgress(
-			{ what: 'installing n8n 2.41.1', expected: 'usually 4–8 min', detail: () => 'npm: 12 fetches', say: (line) => lines.push(line), everyMs: 20 },
-			() => new Promise<string>((done) => setTimeout(() => done('installed'), 75)),
-		);
-		expect(result).toBe('installed');
-		expect(lines.length).toBeGreaterThanOrEqual(2);
-		expect(lines[0]).toMatch(/^installing n8n 2\.41\.1: 0 s so far, usually 4–8 min; npm: 12 fetches$/);
-		const countAfterEnd = lines.length;
-		await new Promise((done) => setTimeout(done, 60));
-		expect(lines.length).toBe(countAfterEnd);
-	});
+	// Jest's fake timers drive the clock and the interval: the lines are exact and a loaded machine cannot starve them.
+	describe('on a clock the test drives', () => {
+		beforeEach(() => jest.useFakeTimers());
+		afterEach(() => jest.useRealTimers());
 
-	it('stops when the step fails, and passes the failure on', async () => {
-		const lines: string[] = [];
-		const failing = withProgress({ what: 'building SQLite', expected: 'usually about 1 min', say: (line) => lines.push(line), everyMs: 10 }, async () => {
-			await new Promise((done) => setTimeout(done, 25));
-			throw new Error('gyp failed');
+		it('says what runs, the time so far, the expected duration and what it is doing, until the step ends', async () => {
+			const lines: string[] = [];
+			const result = withProgress(
+				{ what: 'installing n8n 2.41.1', expected: 'usually 4–8 min', detail: () => 'npm: 12 fetches', say: (line) => lines.push(line) },
+				() => new Promise<string>((done) => setTimeout(() => done('installed'), 20_000)),
+			);
+			await jest.advanceTimersByTimeAsync(20_000);
+			await expect(result).resolves.toBe('installed');
+			expect(lines).toEqual([
+				'installing n8n 2.41.1: 8 s so far, usually 4–8 min; npm: 12 fetches',
+				'installing n8n 2.41.1: 16 s so far, usually 4–8 min; npm: 12 fetches',
+			]);
+			await jest.advanceTimersByTimeAsync(60_000);
+			expect(lines).toHaveLength(2);
 		});
-		await expect(failing).rejects.toThrow('gyp failed');
-		const countAfterEnd = lines.length;
-		await new Promise((done) => setTimeout(done, 40));
-		expect(lines.length).toBe(countAfterEnd);
+
+		it('stops when the step fails, and passes the failure on', async () => {
+			const lines: string[] = [];
+			const failing = withProgress({ what: 'building SQLite', expected: 'usually about 1 min', say: (line) => lines.push(line) }, async () => {
+				await new Promise((done) => setTimeout(done, 10_000));
+				throw new Error('gyp failed');
+			});
+			const settled = expect(failing).rejects.toThrow('gyp failed');
+			await jest.advanceTimersByTimeAsync(10_000);
+			await settled;
+			expect(lines).toEqual(['building SQLite: 8 s so far, usually about 1 min']);
+			await jest.advanceTimersByTimeAsync(60_000);
+			expect(lines).toHaveLength(1);
+		});
 	});
 
 	it('shows durations in seconds, then minutes and seconds', () => {
