@@ -4,6 +4,7 @@
  */
 import { normalizeEmail } from '../ConstantContact/email';
 import { readPath } from '../shared/fieldPaths';
+import { wholeNumber } from '../shared/numbers';
 import type { MarkReason } from './reasons';
 import type { MarkRules } from './settings';
 
@@ -23,11 +24,6 @@ export interface ReminderToRecord {
 }
 
 export type AddResult = { record: ReminderToRecord } | { reason: MarkReason; facts: MarkFacts };
-
-function wholeNumber(value: unknown): number | undefined {
-	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
-}
 
 export function readAddResult(json: Record<string, unknown>, rules: MarkRules): AddResult {
 	const status = readPath(json, rules.statusPath);
@@ -50,7 +46,7 @@ export function readAddResult(json: Record<string, unknown>, rules: MarkRules): 
 	if (rawId === undefined || rawId === '' || typeof rawId === 'object') {
 		return { reason: 'missing_cart_id', facts: { field: rules.paths.cartId.label } };
 	}
-	if (step === undefined || step < 1) return { reason: 'missing_step', facts: { field: `${rules.decisionPath.label}.step` } };
+	if (step === null || step < 1) return { reason: 'missing_step', facts: { field: `${rules.decisionPath.label}.step` } };
 	const email = readPath(json, rules.paths.email);
 	return {
 		record: {

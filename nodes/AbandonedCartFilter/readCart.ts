@@ -3,6 +3,7 @@ import type { Zone } from 'luxon';
 import { emailProblem, normalizeEmail } from '../ConstantContact/email';
 import { MAX_EMAIL_LENGTH } from '../ConstantContact/limits';
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
+import { plainNumber, wholeNumber } from '../shared/numbers';
 import type { ReasonCode, ReasonFacts } from './reasons';
 import { parseTimestamp, resolveZone } from './time';
 
@@ -159,7 +160,6 @@ export function shown(value: unknown): string {
 const MAX_CART_ID_LENGTH = 255;
 /** No shop has a cart worth a trillion; such a value is a unit or parsing mistake upstream. */
 const MAX_PLAUSIBLE_TOTAL = 1e12;
-const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
 const CONSENT_YES = new Set([
 	'true', 'yes', 'y', '1', 'on', 'opted_in', 'opted-in', 'optin', 'opt_in', 'opt-in', 'subscribed', 'explicit',
 	'granted', 'confirmed', 'accepted', 'given',
@@ -193,10 +193,8 @@ function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<n
 export function readTotal(record: unknown, path: CompiledPath): Read<number | null> {
 	const raw = readPath(record, path);
 	if (raw === undefined || raw === '') return { value: null };
-	let total: number;
-	if (typeof raw === 'number') total = raw;
-	else if (typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim())) total = Number(raw.trim());
-	else return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is not a number' } };
+	const total = typeof raw === 'number' ? raw : plainNumber(raw);
+	if (total === null) return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is not a number' } };
 	if (!Number.isFinite(total)) {
 		return { reason: 'invalid_total', facts: { field: path.label, value: shown(raw), detail: 'is not a finite number' } };
 	}
@@ -221,16 +219,16 @@ function readItemCount(record: unknown, path: CompiledPath): Read<number | null>
 		}
 	}
 	if (Array.isArray(raw)) return { value: raw.length };
-	const count = typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim()) ? Number(raw) : raw;
-	if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { value: count };
+	const count = wholeNumber(raw);
+	if (count !== null) return { value: count };
 	return { reason: 'invalid_items', facts: { field: path.label, value: shown(raw) } };
 }
 
 export function readReminderCount(record: unknown, path: CompiledPath): Read<number | null> {
 	const raw = readPath(record, path);
 	if (raw === undefined || raw === '') return { value: null };
-	const count = typeof raw === 'string' && PLAIN_NUMBER.test(raw.trim()) ? Number(raw) : raw;
-	if (typeof count === 'number' && Number.isInteger(count) && count >= 0) return { value: count };
+	const count = wholeNumber(raw);
+	if (count !== null) return { value: count };
 	return { reason: 'invalid_reminder_count', facts: { field: path.label, value: shown(raw) } };
 }
 

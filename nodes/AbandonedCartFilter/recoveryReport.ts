@@ -4,6 +4,7 @@
  * Plain TypeScript: no n8n here.
  */
 import { formatMoney } from '../shared/money';
+import { plainNumber } from '../shared/numbers';
 
 export interface DailyFigures {
 	/** `YYYY-MM-DD`. */
@@ -37,9 +38,9 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const STEP_COLUMN = /^(reminded|recovered)_step_?(\d+)$/;
 
 function count(value: unknown, what: string, day: string): number {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (number === undefined || number === null || number === '') return 0;
-	if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) {
+	if (value === undefined || value === null || value === '') return 0;
+	const number = plainNumber(value);
+	if (number === null || number < 0) {
 		throw new Error(`The report row for ${day} has ${what} ${JSON.stringify(value)}, which is not a count or an amount.`);
 	}
 	return number;
