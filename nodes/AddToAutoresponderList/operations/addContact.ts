@@ -10,6 +10,7 @@ import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '.
 import { toOutput } from '../output';
 import { DEFAULT_KEEP_INPUT_FIELDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, listAndEmail, optionsCollection } from '../parameters';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
+import { defaultReminderStepOf, reminderStep, reminderStepOption } from '../reminderStep';
 import { signedRecoveryLinkOption, signedRecoveryLinkSettingsOption, startRecoveryLinks, withSignedRecoveryLink } from '../recoveryLinkOption';
 import { itemResult, type ItemResult } from '../results';
 import { LONG_VALUES_OPTION, readShopper, type LongValuePolicy, type Shopper } from '../shopper';
@@ -218,6 +219,7 @@ export const properties: INodeProperties[] = [
 			],
 			description: `Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH} characters per custom field value`,
 		},
+		reminderStepOption,
 		signedRecoveryLinkOption,
 		signedRecoveryLinkSettingsOption,
 	]),
@@ -233,6 +235,7 @@ interface AddOptions {
 	reentryField?: string;
 	requestTimeout?: number;
 	longValues?: LongValuePolicy;
+	reminderStep?: unknown;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -249,19 +252,25 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
 	const recoveryLinks = await startRecoveryLinks(this, options as Record<string, unknown>, allowedLinkHosts);
 
+	const cartItems = options.cartItems?.settings;
+	const usesStep = cartItems !== undefined || recoveryLinks !== undefined;
+
 	const results: ItemResult[] = [];
 	const groups = new Map<string, ListGroup<Shopper>>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let email = '';
 		try {
+			const json = items[itemIndex].json;
 			email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
 			let cartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
-			const cartItems = options.cartItems?.settings;
-			const contents = cartItems
-				? cartItemValues(items[itemIndex].json, cartItemsSettingsOf(cartItems), this.getNodeParameter('options.cartItems.settings.locale', itemIndex, ''))
-				: undefined;
+			// Not in Options: the option's default expression, $json.decision?.step.
+			const step = usesStep
+				? reminderStep(options.reminderStep === undefined ? defaultReminderStepOf(json) : this.getNodeParameter('options.reminderStep', itemIndex))
+				: 1;
+			const locale = cartItems ? String(this.getNodeParameter('options.cartItems.settings.locale', itemIndex, '') ?? '') : '';
+			const contents = cartItems ? cartItemValues(json, cartItemsSettingsOf(cartItems), locale, step) : undefined;
 			if (contents) cartFields = withCartContents(cartFields, contents);
-			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields);
+			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields, step);
 			const shopper = readShopper(
 				{
 					index: itemIndex,
@@ -299,7 +308,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			reentryFieldLabel: options.reentryField?.trim() || DEFAULT_REENTRY_FIELD,
 			createMissingFields: options.createMissingFields ?? DEFAULT_CREATE_MISSING_FIELDS,
 			bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
-			reportFieldBudget: options.cartItems?.settings !== undefined,
+			reportFieldBudget: cartItems !== undefined,
 			now: Date.now(),
 			stopAtFirstFailure: !this.continueOnFail(),
 		}),
