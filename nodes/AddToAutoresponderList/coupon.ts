@@ -175,8 +175,10 @@ export function couponValues(json: unknown, settings: CouponSettings, reader: Co
 export function expiryDate(value: unknown, path: CompiledPath, { locale, timeZone }: CouponReader): string | null {
 	if (value === undefined || value === null || value === '') return null;
 	const text = typeof value === 'string' ? value.trim() : '';
-	const parsed =
-		value instanceof Date
+	// A database row brings a Date, an n8n expression such as {{ $now.plus(7, 'days') }} a luxon DateTime, a webhook text.
+	const parsed = DateTime.isDateTime(value)
+		? value
+		: value instanceof Date
 			? DateTime.fromJSDate(value, { zone: timeZone })
 			: [DateTime.fromISO(text, { zone: timeZone }), DateTime.fromSQL(text, { zone: timeZone })].find((time) => time.isValid);
 	if (text.length > 64 || !parsed?.isValid) {

@@ -4,6 +4,7 @@
  * both fields are emptied on the contact on both write paths (the stand-in's import ignores empty values), the reminder
  * still goes out, and the merchant's own fields survive.
  */
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import {
@@ -67,6 +68,12 @@ describe('couponValues', () => {
 			coupon: { given: true, code: 'SAVE10-7F3K', expires: 'December 31, 2026' },
 		});
 		expect(couponValues({ ...item, total: 50 }, settings, { ...reader, step: 3, locale: 'de-DE' }).coupon).toEqual({ given: true, code: 'SAVE10-7F3K', expires: '31. Dezember 2026' });
+	});
+
+	it('reads the expiry as a database (Date) or an n8n expression (luxon DateTime) gives it', () => {
+		const zoned = { ...reader, timeZone: 'Europe/Berlin' };
+		expect(couponValues({ ...item, coupon_expires: new Date('2026-12-31T23:30:00Z') }, settings, zoned).coupon).toMatchObject({ expires: 'January 1, 2027' });
+		expect(couponValues({ ...item, coupon_expires: DateTime.fromISO('2026-06-15T10:00:00Z') }, settings, zoned).coupon).toMatchObject({ expires: 'June 15, 2026' });
 	});
 
 	it('reads an expiry without offset in the workflow\'s time zone and writes the date there', () => {
