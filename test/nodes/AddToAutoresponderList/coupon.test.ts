@@ -199,6 +199,28 @@ describe('Coupon', () => {
 		});
 	});
 
+	it('takes its step from the one Options → Reminder Step that also gives ac_step and the link\'s utm_content', async () => {
+		const parameters = withCoupon({
+			reminderStep: '={{ $json.sequence_step }}',
+			cartItems: { settings: { locale: 'en-US' } },
+			signedRecoveryLink: true,
+			signedRecoveryLinkSettings: { link: { urlTemplate: 'https://shop.example.com/cart/restore?token={token}' } },
+		});
+		// decision.step says 1: only the option's own expression may count.
+		const carts = [cart(1, 1, '80', 'SAVE10-JJJJ', { sequence_step: 3 }), cart(2, 1, '80', 'SAVE10-KKKK', { sequence_step: 1 })];
+		const run = await runNode(fakeCc, parameters, carts, { moreCredentials: { cartLinkSecretApi: { secret: 'cart-link-secret-7d1e0b6a93c54f28a1e9b0c3d2f4a6b8' } } });
+
+		const stored = ['shopper1@example.com', 'shopper2@example.com'].map((email) => packageFieldValues(fakeCc.control, email));
+		expect(stored.map((values) => values.ac_step)).toEqual(['3', '1']);
+		expect(stored.map((values) => new URL(values.ac_recovery_url).searchParams.get('utm_content'))).toEqual(['step-3', 'step-1']);
+		expect(stored.map((values) => values[COUPON_CODE_FIELD] ?? '')).toEqual(['SAVE10-JJJJ', '']);
+		expect(run.json.map((result) => result.coupon)).toEqual([
+			{ given: true, code: 'SAVE10-JJJJ', expires: 'December 31, 2026' },
+			{ given: false, reason: 'before-step' },
+		]);
+		expect(JSON.stringify(run.workflowRun.logs)).not.toContain('SAVE10-JJJJ');
+	});
+
 	it('shows no warning when every eligible shopper got a code', async () => {
 		const run = await runNode(fakeCc, withCoupon(), [cart(1, 2, '80', 'SAVE10-DDDD'), cart(2, 1, '80', null)]);
 		expect(run.json.map((result) => result.coupon)).toEqual([
