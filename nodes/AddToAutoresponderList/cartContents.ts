@@ -8,6 +8,7 @@
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
 import { formatMoney } from '../shared/money';
+import { plainNumber } from '../shared/numbers';
 import type { CartValue } from './shopper';
 import { truncateText, valueToText } from './shopper';
 
@@ -61,13 +62,6 @@ export function cartContentFieldLabels(itemsShown: number): string[] {
 /** A line-items value the node cannot read: the item is reported with this sentence, nothing is written. */
 export class CartContentsError extends Error {}
 
-/** A number, or numeric text as databases return decimals; anything else is null. */
-export function readNumber(value: unknown): number | null {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-	if (typeof value === 'string' && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) return Number(value);
-	return null;
-}
-
 export type LineItemPaths = Record<keyof LineItemKeys, CompiledPath>;
 
 /** Throws (with a sentence) on a key no line item could have; an empty key takes the default. */
@@ -100,11 +94,11 @@ export function readLineItems(value: unknown, paths: LineItemPaths = DEFAULT_LIN
 		.filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object' && !Array.isArray(entry))
 		.map((entry) => {
 			const text = (key: keyof LineItemKeys) => (valueToText(readPath(entry, paths[key])) ?? '').trim();
-			const quantity = readNumber(readPath(entry, paths.quantity));
+			const quantity = plainNumber(readPath(entry, paths.quantity));
 			return {
 				name: text('name'),
 				quantity: quantity !== null && Number.isInteger(quantity) && quantity > 0 ? quantity : 1,
-				price: readNumber(readPath(entry, paths.price)),
+				price: plainNumber(readPath(entry, paths.price)),
 				imageUrl: text('imageUrl'),
 			};
 		})

@@ -7,6 +7,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
 import { DEFAULT_LOCALE, MoneyError } from '../shared/money';
+import { plainNumber } from '../shared/numbers';
 import {
 	cartContentFieldLabels,
 	cartContentValues,
@@ -16,7 +17,6 @@ import {
 	DEFAULT_LINE_ITEM_KEYS,
 	MAX_ITEMS_SHOWN,
 	readLineItems,
-	readNumber,
 	type LineItemPaths,
 } from './cartContents';
 import { InvalidInputError, InvalidParameterError } from './results';
@@ -166,7 +166,7 @@ export function cartItemValues(json: unknown, settings: CartItemsSettings, local
 		const values = cartContentValues({
 			items: readLineItems(readPath(json, settings.items), settings.keys),
 			itemsShown: settings.itemsShown,
-			total: readNumber(readPath(json, settings.total)),
+			total: plainNumber(readPath(json, settings.total)),
 			currency: String(readPath(json, settings.currency) ?? ''),
 			locale: typeof locale === 'string' ? locale : '',
 			step,

@@ -10,7 +10,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
 import { DEFAULT_LOCALE } from '../shared/money';
-import { readNumber } from './cartContents';
+import { plainNumber } from '../shared/numbers';
 import { DEFAULT_TOTAL_FIELD, type CartItemValues } from './cartItems';
 import { InvalidInputError, InvalidParameterError } from './results';
 import { valueToText } from './shopper';
@@ -150,7 +150,7 @@ export function couponValues(json: unknown, settings: CouponSettings, reader: Co
 	const none = (reason: NoCouponReason): CouponValues => ({ values: [], emptied: [...COUPON_FIELD_LABELS], coupon: { given: false, reason } });
 	if (reader.step < settings.fromStep) return none('before-step');
 	if (settings.minimumCartTotal > 0) {
-		const total = readNumber(readPath(json, settings.total));
+		const total = plainNumber(readPath(json, settings.total));
 		if (total === null) return none('no-cart-total');
 		if (total < settings.minimumCartTotal) return none('below-minimum-total');
 	}

@@ -4,6 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { wholeNumber } from '../shared/numbers';
 import { InvalidInputError } from './results';
 
 /** The filter's Decide output carries the step in decision.step; an item without one is the first reminder. */
@@ -22,8 +23,8 @@ export const reminderStepOption: INodeProperties = {
 /** A reminder step as the filter's Decide gives it; empty means the first reminder, anything else but 1, 2, … fails the item. */
 export function reminderStep(value: unknown): number {
 	if (value === undefined || value === null || value === '') return 1;
-	const step = typeof value === 'string' ? Number(value.trim()) : value;
-	if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) {
+	const step = wholeNumber(value);
+	if (step === null || step < 1) {
 		throw new InvalidInputError(
 			`The reminder step ${JSON.stringify(value)} is not a whole number from 1 on. Check Options → Reminder Step (Abandoned Cart Filter's Decide gives it in decision.step).`,
 			INVALID_STEP_REASON,
