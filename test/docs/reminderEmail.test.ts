@@ -4,6 +4,9 @@
  * the recovery URL, and keeps Constant Contact's rules for custom-code emails. Filled in for sample shoppers as
  * Constant Contact fills it (test/support/reminderEmail.ts), it shows what each shopper should see.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import { itemFieldLabels, CART_TOTAL_FIELD, ITEMS_SUMMARY_FIELD, MAX_ITEMS_SHOWN } from '../../nodes/AddToAutoresponderList/cartContents';
 import { COUPON_CODE_FIELD, COUPON_EXPIRES_FIELD } from '../../nodes/AddToAutoresponderList/coupon';
 import { RECOVERY_URL_FIELD } from '../../nodes/AddToAutoresponderList/recoveryLink';
@@ -122,10 +125,25 @@ describe('the reminder email as sample shoppers receive it', () => {
 		expect(received.match(/<img\b/g)).toHaveLength(1);
 	});
 
+	it('greets a shopper without a first name with the fallback text', () => {
+		const received = text(fillReminderEmail(email, { ...sampleContact(), firstName: '' }));
+		expect(received).toContain('Hi there, you left');
+	});
+
 	it('leaves out the image of an item that has none', () => {
 		const items = [{ ...SAMPLE_LINE_ITEMS[0], image_url: '' }, SAMPLE_LINE_ITEMS[1]];
 		const received = fillReminderEmail(email, sampleContact({ lineItems: items }));
 		expect(received.match(/<img\b[^>]*>/g)).toEqual([expect.stringContaining('tea-towel.jpg')]);
+	});
+});
+
+describe('the README shows the email', () => {
+	it('links the email and shows its picture under "The email"', () => {
+		const readme = readFileSync(resolve(__dirname, '..', '..', 'README.md'), 'utf8');
+		const section = readme.slice(readme.indexOf('### The email'), readme.indexOf('### ', readme.indexOf('### The email') + 4));
+		expect(section).toContain('](docs/reminder-email.html)');
+		expect(section).toContain('](docs/reminder-email.png)');
+		expect(existsSync(resolve(__dirname, '..', '..', 'docs', 'reminder-email.png'))).toBe(true);
 	});
 });
 
