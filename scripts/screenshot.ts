@@ -9,7 +9,8 @@
  *                   carts) opened from the workflow's executions, the filter's three outputs with their item counts;
  *                   filter-reasons.png: the filter's output panel in that execution, every cart of one output and its reason
  *   credential      credential.png: the Constant Contact OAuth2 credential dialog, with placeholder client id and secret
- * Options: --shot=template,filter-outputs,credential or all (the default); --template=<file in workflows/> to take
+ *   email           reminder-email.png: docs/reminder-email.html filled in for a sample shopper (scripts/shots/email.ts; no n8n)
+ * Options: --shot=template,filter-outputs,credential,email or all (the default); --template=<file in workflows/> to take
  * only that template's picture.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ import { N8nRest, OWNER } from '../test/e2e/rest';
 import { ScenarioContext } from '../test/e2e/scenario';
 import { demoMorning, type DemoMorning } from '../test/e2e/scenarios/cart-events-webhook';
 import { template, useCredentials } from '../test/e2e/workflows';
+import { shotEmail } from './shots/email';
 
 const ROOT = resolve(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -44,7 +46,7 @@ const CHROMIUM_FLAGS = [
 const VIEWPORT = { width: 1400, height: 900 };
 const started = Date.now();
 
-const SHOTS = ['template', 'filter-outputs', 'credential'] as const;
+const SHOTS = ['template', 'filter-outputs', 'credential', 'email'] as const;
 type Shot = (typeof SHOTS)[number];
 
 /** The templates pictured, and their pictures. */
@@ -263,6 +265,8 @@ async function main(): Promise<void> {
 	const shots = chosenShots();
 	const templates = shots.includes('template') ? chosenTemplates() : [];
 	ensureChromium();
+	if (shots.includes('email')) await shotEmail({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, docs: DOCS, say });
+	if (shots.every((shot) => shot === 'email')) return say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 	const installation = await provisionN8n('2.41.1');
 	const tarball = process.env.E2E_TARBALL || (await buildAndPack());
 	const context = new ScenarioContext(installation, tarball, 'screenshot');
