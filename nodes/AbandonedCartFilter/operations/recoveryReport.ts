@@ -70,13 +70,19 @@ interface FiguresRead {
 }
 
 /**
- * Daily Figure Rows: one row per item. An item without fields is no row: n8n's "Always Output Data" hands one such
- * item on when the query found nothing, and that means "no figures yet".
+ * What a query that found no rows hands on: nothing, which "Always Output Data" turns into one item without fields;
+ * on n8n 1.x, for a query not starting with SELECT (WITH …), the Postgres node's `{ success: true }` instead.
  */
+function isNoRowsItem(json: IDataObject): boolean {
+	const keys = Object.keys(json);
+	return keys.length === 0 || (keys.length === 1 && json.success === true);
+}
+
+/** Daily Figure Rows: one row per item; an item that says the query found no rows means "no figures yet". */
 function figuresFromRows(items: INodeExecutionData[]): FiguresRead {
 	const read: FiguresRead = { days: [], unreadable: [] };
 	items.forEach((item, index) => {
-		if (Object.keys(item.json).length === 0) return;
+		if (isNoRowsItem(item.json)) return;
 		try {
 			read.days.push(readDailyFigures(item.json));
 		} catch (error) {

@@ -56,6 +56,12 @@ describe('Recovery Report', () => {
 		expect(out[0].pairedItem).toEqual([{ item: 0 }]);
 	});
 
+	it("takes n8n 1.x Postgres' {success: true} for a query that found no rows (a WITH query) as no figures yet, not a bad row", async () => {
+		const [out] = await report({}, [{ success: true }]);
+		expect(out.map((item) => [item.json.days, item.json.unreadableRows])).toEqual([[[], 0]]);
+		expect(String(out[0].json.html)).toContain('No reminders recorded yet');
+	});
+
 	it('stops at a row it cannot read, naming the item', async () => {
 		const rows = [week[0], { ...week[1], recovered_revenue: '12,50' }];
 		const failure = await report({}, rows).then(
