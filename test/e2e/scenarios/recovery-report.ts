@@ -5,9 +5,9 @@
  *
  * recovery-report-page: refused without the password (401) or with a wrong one (401 on 2.x, 403 on 1.x), no figures
  * in the answer; with it 200 text/html whose tiles and per-step table are the seeded rows added up here, independently
- * of the node; after the table is emptied, 200 text/html saying there are no figures yet (n8n 1.x once answered an
- * empty body there: its Postgres node hands on {"success": true} for a query that returns nothing and does not start
- * with SELECT).
+ * of the node; with a row the report cannot read, the page without that day and a sentence saying so; after the table
+ * is emptied, 200 text/html saying there are no figures yet (n8n 1.x once answered an empty body there: its Postgres
+ * node hands on {"success": true} for a query that returns nothing and does not start with SELECT).
  * The screenshot script (scripts/shots/report.ts) serves the same page with the same figures.
  */
 import { randomBytes } from 'node:crypto';
@@ -184,12 +184,20 @@ export const recoveryReportPage: Scenario = {
 		const bars = report.body.match(/<rect class="reminded"/g)?.length ?? 0;
 		expect(bars === expected.days, `the chart has ${bars} days, expected ${expected.days} (the oldest seeded day to today)`);
 
+		// A row the report cannot read (a negative count, which the table allows): the page shows the other days and says so
+		await db.query('UPDATE recovery_daily SET carts_seen = -1 WHERE day = current_date');
+		const withBadRow = await getPage(page.url, { authorization: page.authorization });
+		const seenWithoutToday = String(Number(expected.tiles['Carts seen']) - SEEDED_DAYS[SEEDED_DAYS.length - 1].seen);
+		expect(withBadRow.status === 200, `with a bad row the page answered ${withBadRow.status}: ${withBadRow.body.slice(0, 300)} (${await lastFailure(page.n8n, workflowId)})`);
+		expect(withBadRow.body.includes('1 row(s) of figures could not be read'), 'with a bad row the page does not say a row is left out');
+		expect(tilesOf(withBadRow.body)['Carts seen'] === seenWithoutToday, `with today's row unreadable the page shows ${tilesOf(withBadRow.body)['Carts seen']} carts seen, expected ${seenWithoutToday}`);
+
 		await db.query('TRUNCATE recovery_daily');
 		const empty = await getPage(page.url, { authorization: page.authorization });
 		expect(empty.status === 200, `with an empty table the page answered ${empty.status}: ${empty.body.slice(0, 300)} (${await lastFailure(page.n8n, workflowId)})`);
 		expect(empty.type.startsWith('text/html'), `with an empty table the page came as "${empty.type}"`);
 		expect(empty.body.includes('No reminders recorded yet'), `with an empty table the page does not say there is no data yet (${empty.body.length} bytes: ${empty.body.slice(0, 200)}) (${await lastFailure(page.n8n, workflowId)})`);
 
-		return `no password -> 401, wrong password -> ${wrongPassword.status}; with it 200 ${report.type}, ${report.body.length} bytes: ${Object.entries(tiles).map(([k, v]) => `${k} ${v}`).join(', ')}, ${bars} days in the chart; empty table -> 200 "No reminders recorded yet"`;
+		return `no password -> 401, wrong password -> ${wrongPassword.status}; with it 200 ${report.type}, ${report.body.length} bytes: ${Object.entries(tiles).map(([k, v]) => `${k} ${v}`).join(', ')}, ${bars} days in the chart; a bad row -> page without it and a warning; empty table -> 200 "No reminders recorded yet"`;
 	},
 };
