@@ -79,7 +79,7 @@ function isNoRowsItem(json: IDataObject): boolean {
 }
 
 /** Daily Figure Rows: one row per item; an item that says the query found no rows means "no figures yet". */
-function figuresFromRows(items: INodeExecutionData[]): FiguresRead {
+function figuresFromRows(this: IExecuteFunctions, items: INodeExecutionData[]): FiguresRead {
 	const read: FiguresRead = { days: [], unreadable: [] };
 	items.forEach((item, index) => {
 		if (isNoRowsItem(item.json)) return;
@@ -92,7 +92,8 @@ function figuresFromRows(items: INodeExecutionData[]): FiguresRead {
 	return read;
 }
 
-const FIGURE_SOURCES: Record<string, (items: INodeExecutionData[]) => FiguresRead> = { dailyRows: figuresFromRows };
+/** Each Figures From value; a source may read more than the items (the workflow's static data, a parameter). */
+const FIGURE_SOURCES: Record<string, (this: IExecuteFunctions, items: INodeExecutionData[]) => FiguresRead> = { dailyRows: figuresFromRows };
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -100,7 +101,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const title = String(this.getNodeParameter('reportTitle', 0, DEFAULT_REPORT_TITLE) || DEFAULT_REPORT_TITLE);
 	const currency = String(this.getNodeParameter('reportCurrency', 0, DEFAULT_REPORT_CURRENCY));
 	const locale = String(this.getNodeParameter('reportLocale', 0, DEFAULT_LOCALE));
-	const readFigures = FIGURE_SOURCES[source];
+	const readFigures = Object.hasOwn(FIGURE_SOURCES, source) ? FIGURE_SOURCES[source] : undefined;
 	if (!readFigures) throw new NodeOperationError(this.getNode(), `Figures From "${source}" is not a source this node knows.`, { itemIndex: 0 });
 	try {
 		formatMoney(0, currency, locale);
@@ -108,7 +109,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		throw new NodeOperationError(this.getNode(), `Currency: ${(error as MoneyError).message}`, { itemIndex: 0 });
 	}
 
-	const { days, unreadable } = readFigures(items);
+	const { days, unreadable } = readFigures.call(this, items);
 	const failed: INodeExecutionData[] = unreadable.map(({ index, problem }) => {
 		const error = new NodeOperationError(this.getNode(), problem, {
 			itemIndex: index,
@@ -122,6 +123,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const html = renderRecoveryReport(sorted, { title, currency, locale, unreadableRows: unreadable.length });
 	// The page speaks for every input: the days it shows and the rows it says it left out
 	const pairedItem: IPairedItemData[] = items.map((_, item) => ({ item }));
-	const report: IDataObject = { html, totals: { ...reportTotals(sorted) } as unknown as IDataObject, days: sorted as unknown as IDataObject[], unreadableRows: unreadable.length };
+	const report: IDataObject = { html, totals: reportTotals(sorted) as unknown as IDataObject, days: sorted as unknown as IDataObject[], unreadableRows: unreadable.length };
 	return [[{ json: report, pairedItem }, ...failed]];
 }
