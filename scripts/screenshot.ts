@@ -10,7 +10,8 @@
  *                   filter-reasons.png: the filter's output panel in that execution, every cart of one output and its reason
  *   credential      credential.png: the Constant Contact OAuth2 credential dialog, with placeholder client id and secret
  *   email           reminder-email.png: docs/reminder-email.html filled in for a sample shopper (scripts/shots/email.ts; no n8n)
- * Options: --shot=template,filter-outputs,credential,email or all (the default); --template=<file in workflows/> to take
+ *   report          recovery-report.png: the recovery report page served by the report template (scripts/shots/report.ts)
+ * Options: --shot=template,filter-outputs,credential,email,report or all (the default); --template=<file in workflows/> to take
  * only that template's picture.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ import { ScenarioContext } from '../test/e2e/scenario';
 import { demoMorning, type DemoMorning } from '../test/e2e/scenarios/cart-events-webhook';
 import { template, useCredentials } from '../test/e2e/workflows';
 import { shotEmail } from './shots/email';
+import { shotReport } from './shots/report';
 
 const ROOT = resolve(__dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -46,7 +48,7 @@ const CHROMIUM_FLAGS = [
 const VIEWPORT = { width: 1400, height: 900 };
 const started = Date.now();
 
-const SHOTS = ['template', 'filter-outputs', 'credential', 'email'] as const;
+const SHOTS = ['template', 'filter-outputs', 'credential', 'email', 'report'] as const;
 type Shot = (typeof SHOTS)[number];
 
 /** The templates pictured, and their pictures. */
@@ -302,6 +304,7 @@ async function main(): Promise<void> {
 			for (const file of templates) await shotTemplate(page, n8n.baseUrl, file);
 			if (morning) await shotFilterOutputs(page, n8n.baseUrl, morning);
 			if (shots.includes('credential')) await shotCredential(page, n8n.baseUrl);
+			if (shots.includes('report')) await shotReport(context, browser, say);
 		} finally {
 			await browser.close();
 		}

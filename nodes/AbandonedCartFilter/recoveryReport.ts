@@ -134,10 +134,12 @@ export interface ReportOptions {
 	title: string;
 	currency: string;
 	locale: string;
+	/** Rows of figures that could not be read (Continue On Fail): the page says they are left out. */
+	unreadableRows?: number;
 }
 
 /** The whole page: a self-contained HTML document (inline style and SVG only). */
-export function renderRecoveryReport(days: DailyFigures[], { title, currency, locale }: ReportOptions): string {
+export function renderRecoveryReport(days: DailyFigures[], { title, currency, locale, unreadableRows = 0 }: ReportOptions): string {
 	const sorted = [...days].sort((a, b) => a.day.localeCompare(b.day));
 	const totals = reportTotals(sorted);
 	const money = (amount: number) => escapeHtml(formatMoney(amount, currency, locale));
@@ -162,12 +164,12 @@ h1{font-size:22px;margin:0 0 4px}.period{color:#616e7c;margin:0 0 20px}
 .tile b{display:block;font-size:24px}.tile span{color:#616e7c;font-size:13px}
 table{border-collapse:collapse;margin-bottom:24px}td,th{border-bottom:1px solid #e4e7eb;padding:6px 14px;text-align:right}td:first-child,th:first-child{text-align:left}
 svg text{font-size:11px;fill:#616e7c}.axis{stroke:#9aa5b1}.reminded{fill:#9aa5b1}.recovered{fill:#27ab83}
-.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}.empty{color:#616e7c}
+.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}.empty{color:#616e7c}.warning{color:#8a4b00;background:#fff3c4;padding:8px 12px;border-radius:6px}
 </style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
 <p class="period">${escapeHtml(period)}</p>
-<div class="tiles">${tiles.map(([label, value]) => `<div class="tile"><b>${value}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>
+${unreadableRows > 0 ? `<p class="warning">${unreadableRows} row(s) of figures could not be read and are left out; the workflow's execution says why.</p>\n` : ''}<div class="tiles">${tiles.map(([label, value]) => `<div class="tile"><b>${value}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>
 ${
 	sorted.length
 		? `<table><thead><tr><th>Step</th><th>Reminded</th><th>Recovered</th><th>Rate</th></tr></thead><tbody>${stepRows}</tbody></table>

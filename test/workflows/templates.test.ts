@@ -89,11 +89,12 @@ function collectionOptionNames(properties: INodeProperties[], name: string): str
 }
 
 describe('workflow templates', () => {
-	it('ships the five templates the README describes', () => {
+	it('ships the six templates the README describes', () => {
 		expect(FILES.sort()).toEqual([
 			'abandoned-cart-reminders-mysql.json',
 			'abandoned-cart-reminders-postgres.json',
 			'cart-events-webhook.json',
+			'recovery-report-postgres.json',
 			'stop-reminders-on-order.json',
 			'three-step-sequence-postgres.json',
 		]);
@@ -105,6 +106,7 @@ describe('workflow templates', () => {
 			'abandoned-cart-reminders-mysql.json': ['dataSource'],
 			'abandoned-cart-reminders-postgres.json': ['dataSource'],
 			'cart-events-webhook.json': ['dataSource'],
+			'recovery-report-postgres.json': [],
 			'stop-reminders-on-order.json': [],
 			'three-step-sequence-postgres.json': ['dataSource'],
 		});

@@ -12,7 +12,8 @@ import { queueMode, queueSharedRateLimit } from './queue';
 import { queueExactlyOnce } from './queue-exactly-once';
 import { rateLimitRetry } from './rate-limit';
 import { readinessWait } from './readiness';
+import { recoveryReportPage } from './recovery-report';
 import { reliabilityConcurrentRefresh, reliabilityCrash, reliabilityFaults } from './reliability';
 import { signedWebhooks, webhookFlood } from './signed-webhooks';
 
-export const scenarios: Scenario[] = [readinessWait, editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, queueSharedRateLimit, mysqlTemplateCli, threeStepCli, cartEventsWebhook, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
+export const scenarios: Scenario[] = [readinessWait, editorConnect, credentialHttp, tokenExpiry, postgresTemplateCli, rateLimitRetry, productionMode, queueMode, queueExactlyOnce, queueSharedRateLimit, mysqlTemplateCli, threeStepCli, cartEventsWebhook, recoveryReportPage, signedWebhooks, webhookFlood, reliabilityFaults, reliabilityCrash, reliabilityConcurrentRefresh, dataPreservation];
