@@ -3,20 +3,16 @@
  * database `test`, a table of the test's own, dropped after): n8n's own MySQL node reads and updates them, the
  * package's nodes decide and put shoppers on the stand-in's list. A second run sends nothing again.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type mysql from 'mysql2/promise';
 
-import mysql from 'mysql2/promise';
-
+import { connectMariaDb, MARIADB, ownTableName, pointSqlAt, shippedSql } from '../../support/mariadb';
 import { assertReminderListState, recoveryUrl, rowAsExpected, seedConstantContact, SHOP_CARTS, type ShopCart } from '../carts';
 import { nodeOutputs, type CredentialEntry, type WorkflowJson } from '../n8n';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
-import { template, TEMPLATES_DIR, useCredentials, withManualTrigger } from '../workflows';
+import { template, useCredentials, withManualTrigger } from '../workflows';
 import { connectedN8n } from './credential';
 
 export const MYSQL_TEMPLATE = 'abandoned-cart-reminders-mysql.json';
-const TEMPLATE_TABLE = 'abandoned_carts';
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 
 interface CartRow {
 	id: string;
@@ -34,15 +30,10 @@ export class MysqlCarts {
 	) {}
 
 	static async create(label: string): Promise<MysqlCarts> {
-		const table = `e2e_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${process.pid}`.slice(0, 60);
-		let connection: mysql.Connection;
-		try {
-			connection = await mysql.createConnection({ ...MYSQL, timezone: 'Z' });
-		} catch (error) {
-			throw new Error(`cannot connect to MariaDB at ${MYSQL.host}:${MYSQL.port}/${MYSQL.database} as ${MYSQL.user}: ${(error as Error).message}`);
-		}
-		const schema = readFileSync(join(TEMPLATES_DIR, 'sql', 'abandoned_carts.mysql.sql'), 'utf8');
-		await connection.query(schema.split(TEMPLATE_TABLE).join(table).replace(/abandoned_carts_open_idx/, `${table}_open`));
+		const table = ownTableName(`e2e_${label}`);
+		const connection = await connectMariaDb();
+		// The index named after the template's table keeps a short name of its own (64 characters at most)
+		await connection.query(shippedSql('abandoned_carts.mysql.sql', { abandoned_carts_open_idx: 'carts_open_idx', abandoned_carts: table }));
 		return new MysqlCarts(table, connection);
 	}
 
@@ -67,7 +58,7 @@ export class MysqlCarts {
 	}
 
 	credential(id = 'e2eMysqlCarts1', name = 'Shop database (MariaDB, e2e)'): CredentialEntry {
-		return { id, name, type: 'mySql', data: { host: MYSQL.host, port: MYSQL.port, database: MYSQL.database, user: MYSQL.user, password: MYSQL.password, ssl: false } };
+		return { id, name, type: 'mySql', data: { host: MARIADB.host, port: MARIADB.port, database: MARIADB.database, user: MARIADB.user, password: MARIADB.password, ssl: false } };
 	}
 
 	/** The template's SQL pointed at this table. */
@@ -75,7 +66,7 @@ export class MysqlCarts {
 		const copy = structuredClone(workflow);
 		for (const node of copy.nodes) {
 			if (node.type === 'n8n-nodes-base.mySql' && typeof node.parameters?.query === 'string') {
-				node.parameters.query = node.parameters.query.split(TEMPLATE_TABLE).join(this.table);
+				node.parameters.query = pointSqlAt(node.parameters.query, { abandoned_carts: this.table });
 			}
 		}
 		return copy;
