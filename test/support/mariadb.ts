@@ -1,16 +1,11 @@
 /**
  * The MariaDB of this machine (127.0.0.1:3306, database `test`, user root) for the tests of the MySQL / MariaDB
- * template: a connection, a table name of the test's own, and the shipped schema files pointed at that table.
+ * template: a connection, a table name of the test's own, and n8n's query parameters as the driver's.
  * Used by the SQL tests in test/workflows/ and the e2e scenario that runs the template in real n8n.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import mysql from 'mysql2/promise';
 
 export const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
-
-const SQL_DIR = join(__dirname, '..', '..', 'workflows', 'sql');
 
 /** One connection as an execution of the workflow holds it; times in UTC, several statements per query. */
 export async function connectMariaDb(): Promise<mysql.Connection> {
@@ -24,16 +19,6 @@ export async function connectMariaDb(): Promise<mysql.Connection> {
 /** A table name of this test run's own, so helpers running tests at the same time never share a table. */
 export function ownTableName(label: string): string {
 	return `${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${process.pid}`.slice(0, 60);
-}
-
-/** SQL written for the template's table (`abandoned_carts`, `cart_coupons`, …) pointed at the test's own tables. */
-export function pointSqlAt(sql: string, tables: Record<string, string>): string {
-	return Object.entries(tables).reduce((text, [template, own]) => text.split(template).join(own), sql);
-}
-
-/** A shipped file of workflows/sql/, pointed at the test's own tables. */
-export function shippedSql(file: string, tables: Record<string, string> = {}): string {
-	return pointSqlAt(readFileSync(join(SQL_DIR, file), 'utf8'), tables);
 }
 
 /** n8n's `$1, $2, …` as the driver's `?` (the template's parameters are numbered in the order they appear). */

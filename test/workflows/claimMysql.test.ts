@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 
-import { connectMariaDb, ownTableName, pointSqlAt, shippedSql, withDriverPlaceholders } from '../support/mariadb';
+import { connectMariaDb, ownTableName, withDriverPlaceholders } from '../support/mariadb';
+import { pointSqlAt, shippedSql } from '../support/sqlFiles';
 
 interface Node {
 	name: string;

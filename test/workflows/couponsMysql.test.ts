@@ -6,7 +6,8 @@
 import type mysql from 'mysql2/promise';
 
 import { specifyCouponClaim, type ClaimedCoupon, type ClaimingExecution, type DueCart } from '../support/couponClaims';
-import { connectMariaDb, ownTableName, shippedSql, withDriverPlaceholders } from '../support/mariadb';
+import { connectMariaDb, ownTableName, withDriverPlaceholders } from '../support/mariadb';
+import { shippedSql } from '../support/sqlFiles';
 
 const POOL = ownTableName('jest_coupons');
 const OWN_TABLES = { cart_coupons: POOL };

@@ -5,7 +5,8 @@
  */
 import type mysql from 'mysql2/promise';
 
-import { connectMariaDb, MARIADB, ownTableName, pointSqlAt, shippedSql } from '../../support/mariadb';
+import { connectMariaDb, MARIADB, ownTableName } from '../../support/mariadb';
+import { pointSqlAt, shippedSql } from '../../support/sqlFiles';
 import { assertReminderListState, recoveryUrl, rowAsExpected, seedConstantContact, SHOP_CARTS, type ShopCart } from '../carts';
 import { nodeOutputs, type CredentialEntry, type WorkflowJson } from '../n8n';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
