@@ -4,7 +4,7 @@
  * who reached a list holds their own code in Constant Contact, no code twice; recovery_daily holds exact figures.
  */
 import type { FakeConstantContact } from '../fake-constant-contact';
-import { customFieldsOf } from './carts';
+import { customFieldsOf, SHOP_CARTS } from './carts';
 import { NODE_TYPES, type WorkflowJson } from './n8n';
 import { expect } from './scenario';
 
@@ -35,6 +35,9 @@ export function assertCouponsInConstantContact(standIn: FakeConstantContact, ema
 	expect(new Set(given).size === given.length, `a code reached two shoppers: ${JSON.stringify([...codes])}`);
 	return codes;
 }
+
+/** Abandoned carts the first run sees: idle past Abandoned After (all but Bob's) and not bought. */
+export const SEEN_ON_FIRST_RUN = SHOP_CARTS.filter((c) => c.expected === 'send' || (c.expected === 'skip' && c.status === 'open'));
 
 export interface DailyFigures {
 	carts_seen: number;

@@ -24,8 +24,8 @@ CREATE TABLE IF NOT EXISTS recovery_counted (
 	revenue     DECIMAL(14, 2) NOT NULL DEFAULT 0,         -- recovered: the order's total
 	counted_by  VARCHAR(64) NOT NULL,                      -- which count added it
 	PRIMARY KEY (counted, cart_id, step),
-	KEY recovery_counted_by_idx (counted_by),
-	KEY recovery_counted_day_idx (day)
+	KEY counted_by_idx (counted_by),
+	KEY counted_day_idx (day)
 );
 
 -- The template's counting steps follow, each after a "-- step:" line naming the node that runs it (a test keeps

@@ -5,7 +5,7 @@
  */
 import type { FakeConstantContactOptions } from '../../fake-constant-contact';
 import { seedConstantContact, seedShopDatabase, assertReminderListState, assertReminderRows, SHOP_CARTS } from '../carts';
-import { assertCouponsInConstantContact, assertDailyFigures, COUPON_CODES, sumDailyFigures, withCouponsOn, type DailyFigures } from '../coupons';
+import { assertCouponsInConstantContact, assertDailyFigures, COUPON_CODES, SEEN_ON_FIRST_RUN, sumDailyFigures, withCouponsOn, type DailyFigures } from '../coupons';
 import { nodeOutputs, type N8nInstance, type WorkflowJson } from '../n8n';
 import type { TestDatabase } from '../postgres';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
@@ -59,9 +59,6 @@ export async function claimedCoupons(db: TestDatabase): Promise<Map<string, stri
 export async function dailyFigures(db: TestDatabase): Promise<DailyFigures> {
 	return sumDailyFigures(await db.query('SELECT * FROM recovery_daily'));
 }
-
-/** Abandoned carts the first run sees: idle past Abandoned After (all but Bob's) and not bought. */
-export const SEEN_ON_FIRST_RUN = SHOP_CARTS.filter((c) => c.expected === 'send' || (c.expected === 'skip' && c.status === 'open'));
 
 export const postgresTemplateCli: Scenario = {
 	name: 'postgres-template-cli',
