@@ -1,6 +1,7 @@
 /**
- * The option "Cart Items" of Add Contact to List: where each item keeps its cart's line items, total, currency and
- * reminder step, turned into the cart content values (cartContents.ts). Plain TypeScript apart from the description.
+ * The option "Cart Items" of Add Contact to List: where each item keeps its cart's line items, total and currency,
+ * turned with the item's reminder step into the cart content values (cartContents.ts). Plain TypeScript apart from the
+ * description.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
@@ -24,8 +25,6 @@ import type { CartValue } from './shopper';
 export const DEFAULT_ITEMS_FIELD = 'items';
 export const DEFAULT_TOTAL_FIELD = 'total';
 export const DEFAULT_CURRENCY_FIELD = 'currency';
-/** Where the filter's Decide puts the reminder's step. */
-export const DEFAULT_STEP_FIELD = 'decision.step';
 
 // n8n's lint wants each default as a name or a literal; the values stay those of DEFAULT_LINE_ITEM_KEYS.
 const { name: DEFAULT_NAME_KEY, quantity: DEFAULT_QUANTITY_KEY, price: DEFAULT_PRICE_KEY, imageUrl: DEFAULT_IMAGE_KEY } = DEFAULT_LINE_ITEM_KEYS;
@@ -41,7 +40,6 @@ export interface CartItemsParameters {
 	totalField?: string;
 	currencyField?: string;
 	locale?: string;
-	stepField?: string;
 }
 
 export const cartItemsOption: INodeProperties = {
@@ -113,13 +111,6 @@ export const cartItemsOption: INodeProperties = {
 					description: 'The shopper\'s locale for prices and the total, e.g. de-DE writes 1.234,50 €',
 				},
 				{
-					displayName: 'Step Field',
-					name: 'stepField',
-					type: 'string',
-					default: DEFAULT_STEP_FIELD,
-					description: 'Field name of the reminder step (the Abandoned Cart Filter\'s Decide puts it in decision.step); 1 when missing',
-				},
-				{
 					displayName: 'Total Field',
 					name: 'totalField',
 					type: 'string',
@@ -136,7 +127,6 @@ export interface CartItemsSettings {
 	itemsShown: number;
 	total: CompiledPath;
 	currency: CompiledPath;
-	step: CompiledPath;
 }
 
 /** Throws InvalidParameterError naming the setting when a field name is not usable. */
@@ -155,7 +145,6 @@ export function cartItemsSettingsOf(parameters: CartItemsParameters): CartItemsS
 			itemsShown: Math.min(Math.max(Math.trunc(Number(parameters.itemsShown ?? DEFAULT_ITEMS_SHOWN)) || DEFAULT_ITEMS_SHOWN, 1), MAX_ITEMS_SHOWN),
 			total: path(parameters.totalField, DEFAULT_TOTAL_FIELD, 'Cart Items → Total Field'),
 			currency: path(parameters.currencyField, DEFAULT_CURRENCY_FIELD, 'Cart Items → Currency Field'),
-			step: path(parameters.stepField, DEFAULT_STEP_FIELD, 'Cart Items → Step Field'),
 		};
 	} catch (error) {
 		problem = error as Error;
@@ -170,9 +159,8 @@ export interface CartItemValues {
 	emptied: string[];
 }
 
-/** One item's cart content values; throws InvalidInputError (with the reason) when its cart cannot be read. */
-export function cartItemValues(json: unknown, settings: CartItemsSettings, locale: unknown): CartItemValues {
-	const step = Number(readPath(json, settings.step));
+/** One item's cart content values for its reminder step; throws InvalidInputError (with the reason) when its cart cannot be read. */
+export function cartItemValues(json: unknown, settings: CartItemsSettings, locale: unknown, step: number): CartItemValues {
 	let problem: unknown;
 	try {
 		const values = cartContentValues({
@@ -181,7 +169,7 @@ export function cartItemValues(json: unknown, settings: CartItemsSettings, local
 			total: readNumber(readPath(json, settings.total)),
 			currency: String(readPath(json, settings.currency) ?? ''),
 			locale: typeof locale === 'string' ? locale : '',
-			step: Number.isInteger(step) && step > 0 ? step : 1,
+			step,
 		});
 		return {
 			values: values.filter((entry) => entry.value !== ''),

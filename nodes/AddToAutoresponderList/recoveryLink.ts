@@ -88,16 +88,6 @@ export function recoveryUrl({ urlTemplate, token, step, utmCampaign }: RecoveryU
 	return url.toString();
 }
 
-/** A reminder step as the filter's Decide output gives it (decision.step); empty means the first reminder. */
-export function reminderStep(value: unknown): number {
-	if (value === undefined || value === null || value === '') return 1;
-	const step = typeof value === 'string' ? Number(value.trim()) : value;
-	if (typeof step !== 'number' || !Number.isInteger(step) || step < 1) {
-		throw new RecoveryLinkError(`The reminder step ${JSON.stringify(value)} is not a whole number from 1 on`);
-	}
-	return step;
-}
-
 export interface SignedRecoveryLinkInput {
 	urlTemplate: string;
 	cartId: string;

@@ -9,7 +9,6 @@ import {
 	DEFAULT_LINK_VALID_DAYS,
 	DEFAULT_UTM_CAMPAIGN,
 	RECOVERY_URL_FIELD,
-	reminderStep,
 	signedRecoveryLink,
 	TOKEN_PLACEHOLDER,
 	withRecoveryLink,
@@ -18,8 +17,6 @@ import {
 export const CART_LINK_SECRET_CREDENTIAL = 'cartLinkSecretApi';
 const SWITCH = 'signedRecoveryLink';
 const SETTINGS = 'signedRecoveryLinkSettings';
-/** The filter's Decide output carries the step in decision.step; an item without one is the first reminder. */
-export const DEFAULT_STEP_EXPRESSION = '={{ $json.decision?.step ?? 1 }}';
 export const DEFAULT_CART_ID_EXPRESSION = '={{ $json.id }}';
 const RECOVERY_TOKEN_FIELD_EXAMPLE = 'ac_recovery_token';
 
@@ -76,13 +73,6 @@ export const signedRecoveryLinkSettingsOption: INodeProperties = {
 					description: 'How long after this reminder the link restores the cart; the shop refuses it afterwards',
 				},
 				{
-					displayName: 'Reminder Step',
-					name: 'step',
-					type: 'string',
-					default: DEFAULT_STEP_EXPRESSION,
-					description: 'Which reminder this is (1, 2, …), for utm_content=step-N. Abandoned Cart Filter\'s Decide gives it in decision.step.',
-				},
-				{
 					displayName: 'URL Template',
 					name: 'urlTemplate',
 					type: 'string',
@@ -96,7 +86,7 @@ export const signedRecoveryLinkSettingsOption: INodeProperties = {
 					name: 'utmCampaign',
 					type: 'string',
 					default: DEFAULT_UTM_CAMPAIGN,
-					description: 'Utm_campaign of the link, next to utm_source=constantcontact, utm_medium=email and utm_content=step-N. Empty: no UTM parameters.',
+					description: 'Utm_campaign of the link, next to utm_source=constantcontact, utm_medium=email and utm_content=step-N (N from Options → Reminder Step). Empty: no UTM parameters.',
 				},
 			],
 		},
@@ -106,7 +96,6 @@ export const signedRecoveryLinkSettingsOption: INodeProperties = {
 interface LinkSettings {
 	urlTemplate?: unknown;
 	cartId?: unknown;
-	step?: unknown;
 	validDays?: unknown;
 	utmCampaign?: unknown;
 	fieldLabel?: unknown;
@@ -134,19 +123,20 @@ export async function startRecoveryLinks(
 	return { secret, nowMs, allowedHosts };
 }
 
-/** The item's cart fields with the signed link in its field; a mistake in the settings fails the item (invalid-parameter). */
+/** The item's cart fields with the signed link of this reminder step in its field; a mistake in the settings fails the item (invalid-parameter). */
 export function withSignedRecoveryLink(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	run: RecoveryLinkRun,
 	cartFields: Array<{ label: unknown; value: unknown }>,
+	step: number,
 ): Array<{ label: unknown; value: unknown }> {
 	const settings = context.getNodeParameter(`options.${SETTINGS}.link`, itemIndex, {}) as LinkSettings;
 	const fieldLabel = String(settings.fieldLabel ?? '').trim() || RECOVERY_URL_FIELD;
 	const link = signedRecoveryLink({
 		urlTemplate: String(settings.urlTemplate ?? ''),
 		cartId: String(settings.cartId ?? ''),
-		step: reminderStep(settings.step),
+		step,
 		validDays: settings.validDays === undefined ? DEFAULT_LINK_VALID_DAYS : Number(settings.validDays),
 		utmCampaign: String(settings.utmCampaign ?? DEFAULT_UTM_CAMPAIGN),
 		secret: run.secret,

@@ -4,12 +4,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH, MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '../../ConstantContact/limits';
 import { addShoppersToList } from '../addToList';
 import { cartItemsOption, cartItemsSettingsOf, cartItemValues, withCartContents, type CartItemsParameters } from '../cartItems';
+import { couponOption, type CouponOutcome, type CouponParameters } from '../coupon';
+import { readCoupon, reportCoupons } from '../couponOption';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
 import { forEachList, groupByList, readListReference, unreadableItem, type ListGroup } from '../items';
 import { cartLinkProblem, parseAllowedLinkHosts, type AllowedLinkHosts } from '../links';
 import { toOutput } from '../output';
 import { DEFAULT_KEEP_INPUT_FIELDS, DEFAULT_REQUEST_TIMEOUT_SECONDS, listAndEmail, optionsCollection } from '../parameters';
 import { DEFAULT_REENTRY_FIELD } from '../reentry';
+import { defaultReminderStepOf, reminderStep, reminderStepOption } from '../reminderStep';
 import { signedRecoveryLinkOption, signedRecoveryLinkSettingsOption, startRecoveryLinks, withSignedRecoveryLink } from '../recoveryLinkOption';
 import { itemResult, type ItemResult } from '../results';
 import { LONG_VALUES_OPTION, readShopper, type LongValuePolicy, type Shopper } from '../shopper';
@@ -193,6 +196,7 @@ export const properties: INodeProperties[] = [
 				'From this many items on, the node uses Constant Contact\'s bulk import and list activities instead of calls per item. Bulk imports record new contacts with implied permission and never send a Welcome email.',
 		},
 		cartItemsOption,
+		couponOption,
 		createListIfMissingOption,
 		createMissingFieldsOption,
 		{
@@ -218,6 +222,7 @@ export const properties: INodeProperties[] = [
 			],
 			description: `Constant Contact keeps at most ${MAX_CUSTOM_FIELD_VALUE_LENGTH} characters per custom field value`,
 		},
+		reminderStepOption,
 		signedRecoveryLinkOption,
 		signedRecoveryLinkSettingsOption,
 	]),
@@ -227,12 +232,14 @@ interface AddOptions {
 	allowedLinkHosts?: string;
 	bulkThreshold?: number;
 	cartItems?: { settings?: CartItemsParameters };
+	coupon?: { settings?: CouponParameters };
 	createListIfMissing?: boolean;
 	createMissingFields?: boolean;
 	keepInputFields?: boolean;
 	reentryField?: string;
 	requestTimeout?: number;
 	longValues?: LongValuePolicy;
+	reminderStep?: unknown;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -249,19 +256,30 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const allowedLinkHosts: AllowedLinkHosts = options.allowedLinkHosts === undefined ? undefined : parseAllowedLinkHosts(options.allowedLinkHosts);
 	const recoveryLinks = await startRecoveryLinks(this, options as Record<string, unknown>, allowedLinkHosts);
 
+	const cartItems = options.cartItems?.settings;
+	const couponParameters = options.coupon?.settings;
+	const usesStep = cartItems !== undefined || couponParameters !== undefined || recoveryLinks !== undefined;
+
 	const results: ItemResult[] = [];
+	const coupons: Array<CouponOutcome | undefined> = [];
 	const groups = new Map<string, ListGroup<Shopper>>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let email = '';
 		try {
+			const json = items[itemIndex].json;
 			email = String(this.getNodeParameter('email', itemIndex, '') ?? '').trim();
 			let cartFields = this.getNodeParameter('cartFields.field', itemIndex, []) as Array<{ label: unknown; value: unknown }>;
-			const cartItems = options.cartItems?.settings;
-			const contents = cartItems
-				? cartItemValues(items[itemIndex].json, cartItemsSettingsOf(cartItems), this.getNodeParameter('options.cartItems.settings.locale', itemIndex, ''))
-				: undefined;
+			// Not in Options: the option's default expression, $json.decision?.step.
+			const step = usesStep
+				? reminderStep(options.reminderStep === undefined ? defaultReminderStepOf(json) : this.getNodeParameter('options.reminderStep', itemIndex))
+				: 1;
+			const locale = cartItems ? String(this.getNodeParameter('options.cartItems.settings.locale', itemIndex, '') ?? '') : '';
+			const contents = cartItems ? cartItemValues(json, cartItemsSettingsOf(cartItems), locale, step) : undefined;
 			if (contents) cartFields = withCartContents(cartFields, contents);
-			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields);
+			const coupon = couponParameters ? readCoupon(this, json, couponParameters, step, locale) : undefined;
+			if (coupon) cartFields = withCartContents(cartFields, coupon);
+			coupons[itemIndex] = coupon?.coupon;
+			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields, step);
 			const shopper = readShopper(
 				{
 					index: itemIndex,
@@ -273,7 +291,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 				longValues,
 			);
-			shopper.emptied = contents?.emptied;
+			shopper.emptied = [...(contents?.emptied ?? []), ...(coupon?.emptied ?? [])];
 			const linkProblem = cartLinkProblem(shopper.cartValues, allowedLinkHosts);
 			if (linkProblem) {
 				// A hijacked or scripted link is the data's problem, not a failure: nothing is written for this shopper.
@@ -299,10 +317,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			reentryFieldLabel: options.reentryField?.trim() || DEFAULT_REENTRY_FIELD,
 			createMissingFields: options.createMissingFields ?? DEFAULT_CREATE_MISSING_FIELDS,
 			bulkThreshold: options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD,
-			reportFieldBudget: options.cartItems?.settings !== undefined,
+			reportFieldBudget: cartItems !== undefined || couponParameters !== undefined,
 			now: Date.now(),
 			stopAtFirstFailure: !this.continueOnFail(),
 		}),
 	);
-	return toOutput(this, items, results, options.keepInputFields ?? DEFAULT_KEEP_INPUT_FIELDS);
+	const output = toOutput(this, items, results, options.keepInputFields ?? DEFAULT_KEEP_INPUT_FIELDS);
+	if (couponParameters) reportCoupons(this, output, coupons);
+	return output;
 }

@@ -141,6 +141,19 @@ describe('Cart Items', () => {
 		expect(fakeCc.control.findContactByEmail('shopper1@example.com')).toBeUndefined();
 	});
 
+	it('writes the step of Options → Reminder Step, and fails the item whose step is no whole number instead of writing 1', async () => {
+		const settings = { locale: 'en-US' };
+		const parameters = withCartItems({ settings });
+		(parameters.options as IDataObject).reminderStep = '={{ $json.sequence_step }}';
+		const carts = [cart(1, LINE_ITEMS, { sequence_step: 3 }), cart(2, LINE_ITEMS, { sequence_step: 'zero' })];
+		const { json } = await runNode(fakeCc, parameters, carts, { continueOnFail: true });
+
+		expect(json[0]).toMatchObject({ status: 'created' });
+		expect(packageFieldValues(fakeCc.control, 'shopper1@example.com').ac_step).toBe('3');
+		expect(json[1]).toMatchObject({ status: 'failed', reason: 'invalid-step' });
+		expect(fakeCc.control.findContactByEmail('shopper2@example.com')).toBeUndefined();
+	});
+
 	it('fails the item whose currency is not a currency code, and writes nothing for it', async () => {
 		const { json } = await runNode(fakeCc, withCartItems(), [cart(1, LINE_ITEMS, { currency: 'euro' }), cart(2, LINE_ITEMS)], { continueOnFail: true });
 

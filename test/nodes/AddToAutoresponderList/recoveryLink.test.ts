@@ -11,7 +11,6 @@ import {
 	linkExpirySeconds,
 	recoveryUrl,
 	RecoveryLinkError,
-	reminderStep,
 	signCartToken,
 	withRecoveryLink,
 } from '../../../nodes/AddToAutoresponderList/recoveryLink';
@@ -160,12 +159,7 @@ describe('the shop-side snippets in docs/recovery-links.md', () => {
 	});
 });
 
-describe('reminderStep and withRecoveryLink', () => {
-	it('reads the step the filter gives, whole numbers from 1 on, and takes an item without one as the first reminder', () => {
-		expect([2, '3', ' 4 ', undefined, null, ''].map((value) => reminderStep(value))).toEqual([2, 3, 4, 1, 1, 1]);
-		for (const wrong of [0, -1, 1.5, 'second', {}]) expect(() => reminderStep(wrong)).toThrow(RecoveryLinkError);
-	});
-
+describe('withRecoveryLink', () => {
 	it('replaces the item\'s own value of the link fields and keeps every other cart value', () => {
 		const cart = [
 			{ label: 'ac_cart_id', value: 'cart-1001' },

@@ -142,7 +142,6 @@ describe('Signed Recovery Link', () => {
 		['plain http while Allowed Link Hosts is set', { urlTemplate: 'http://shop.example.com/r?t={token}' }, { allowedLinkHosts: 'shop.example.com' }, /without https/],
 		['an empty URL Template', { urlTemplate: ' ' }, {}, /its URL Template is empty\. Set it under "Signed Recovery Link Settings"/],
 		['a template without {token}', { urlTemplate: 'https://shop.example.com/cart' }, {}, /has no \{token\}/],
-		['a step that is no whole number', { step: 'second' }, {}, /reminder step "second" is not a whole number/],
 		['a link longer than Constant Contact keeps', { urlTemplate: `https://shop.example.com/${'r'.repeat(200)}?t={token}` }, {}, /characters; Constant Contact keeps at most 255/],
 	])('fails the item with invalid-parameter before any request for %s', async (_case, settings, options, message) => {
 		const run = await runNode(fakeCc, withSignedLink(settings, options), [shopperCart(8)], { ...withSecret(), continueOnFail: true });
@@ -150,6 +149,16 @@ describe('Signed Recovery Link', () => {
 		expect(String(run.json[0].error)).toMatch(message);
 		expect(fakeCc.control.requestLog()).toEqual([]);
 		expect(fakeCc.control.findContactByEmail('shopper8@example.com')).toBeUndefined();
+	});
+
+	it('fails only the item whose Reminder Step is no whole number, with invalid-step, and signs the others\' links', async () => {
+		const carts = [shopperCart(15, { decision: { step: 'second' } }), shopperCart(16, { decision: { step: 2 } })];
+		const run = await runNode(fakeCc, withSignedLink({}, { reminderStep: '={{ $json.decision.step }}' }), carts, { ...withSecret(), continueOnFail: true });
+		expect(run.json[0]).toMatchObject({ status: 'failed', reason: 'invalid-step' });
+		expect(String(run.json[0].error)).toMatch(/reminder step "second" is not a whole number/);
+		expect(fakeCc.control.findContactByEmail('shopper15@example.com')).toBeUndefined();
+		expect(run.json[1]).toMatchObject({ status: 'created' });
+		expect(new URL(storedField('shopper16@example.com', 'ac_recovery_url') ?? 'about:blank').searchParams.get('utm_content')).toBe('step-2');
 	});
 
 	it('refuses a secret shorter than 32 characters and names only its length', async () => {
