@@ -252,6 +252,14 @@ describe('coupons and counting in the SQL templates', () => {
 		});
 	});
 
+	it("keeps dollar signs and apostrophes out of the MySQL queries' comments (n8n would read them as parameters and quotes)", () => {
+		const workflow = load('abandoned-cart-reminders-mysql.json');
+		const commentLines = workflow.nodes
+			.filter((n) => n.type === 'n8n-nodes-base.mySql')
+			.flatMap((n) => String(n.parameters.query).split('\n').filter((line) => line.trim().startsWith('--')).map((line) => `${n.name}: ${line}`));
+		expect(commentLines.filter((line) => /\$\d|'/.test(line))).toEqual([]);
+	});
+
 	it('counts recovered orders after Record Order in the order flow, with the shipped statement', () => {
 		const workflow = load('stop-reminders-on-order.json');
 		expect(outputTargets(workflow, 'Find Cart')).toEqual([['Record Order']]);

@@ -1,6 +1,7 @@
--- "Claim Coupons" (MySQL / MariaDB): $1 the due carts as JSON [{id, email, step, total}], $2 the first step that
--- carries a coupon, $3 the smallest cart total that earns one, $4 the most codes this run may take (the number of
--- due carts). One row per shopper who gets a code: their own unexpired one, else a free code that nobody else holds.
+-- "Claim Coupons" (MySQL / MariaDB). Its query parameters, in order: the due carts as JSON [{id, email, step,
+-- total}], the first step that carries a coupon, the smallest cart total that earns one, the most codes this run may
+-- take (the number of due carts). No dollar signs or apostrophes in these comments: n8n would read them as
+-- parameters or quotes. One row per shopper who gets a code: their own unexpired one, else a free code that nobody else holds.
 -- FOR UPDATE SKIP LOCKED: a code another execution is claiming right now is skipped, not handed out twice; and the
 -- UPDATE only takes a code still unclaimed when it writes it. Codes that expire within a day are not handed out.
 SET @due = $1, @from_step = $2, @minimum_total = $3;
@@ -13,7 +14,7 @@ FROM (
   GROUP BY LOWER(d.email)
 ) AS due;
 -- Those who hold no unexpired code yet. A plain read, before the UPDATE: read inside it, these rows would be
--- locked and two executions would deadlock on each other's new codes.
+-- locked and two executions would deadlock on the new codes of each other.
 SELECT COALESCE(JSON_ARRAYAGG(JSON_OBJECT('id', e.id, 'email', e.email)), '[]') INTO @wanting
 FROM JSON_TABLE(@eligible, '$[*]' COLUMNS (id VARCHAR(255) PATH '$.id', email VARCHAR(320) PATH '$.email')) AS e
 WHERE NOT EXISTS (
@@ -42,7 +43,7 @@ UPDATE (
 STRAIGHT_JOIN cart_coupons c FORCE INDEX (PRIMARY) ON c.code = pick.code
 SET c.claimed_by = pick.email, c.claimed_for_cart = pick.id, c.claimed_at = UTC_TIMESTAMP(3)
 WHERE c.claimed_by IS NULL;
--- Every eligible shopper's unexpired code: the one just claimed, or the one they held already
+-- The unexpired code of every eligible shopper: the one just claimed, or the one they held already
 SELECT id, email, code AS coupon_code, DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%s.%fZ') AS coupon_expires
 FROM (
   SELECT e.id, e.email, c.code, c.expires_at,

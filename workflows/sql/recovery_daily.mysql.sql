@@ -29,12 +29,13 @@ CREATE TABLE IF NOT EXISTS recovery_counted (
 );
 
 -- The template's counting steps follow, each after a "-- step:" line naming the node that runs it (a test keeps
--- the nodes' queries equal to these). $1 is always a JSON array the node builds; "day" is the day in the
--- workflow's time zone (Settings → Timezone), YYYY-MM-DD. Each runs in one transaction: what it marks as counted
+-- the nodes' queries equal to these). The one query parameter is a JSON array the node builds; "day" is the day in
+-- the workflow's time zone (Settings → Timezone), YYYY-MM-DD. No dollar signs or apostrophes in the steps' comments:
+-- n8n would read them as parameters or quotes. Each runs in one transaction: what it marks as counted
 -- and what it adds to recovery_daily are written together or not at all.
 
 -- step: Count Carts Seen
--- $1: the filter's decisions [{id, reason, day}]. A cart counts as seen once, on the first day the flow saw it
+-- The decisions of the filter [{id, reason, day}]. A cart counts as seen once, on the first day the flow saw it
 -- abandoned: not while the shopper is still active, nor when it was bought.
 SET @counting = UUID();
 START TRANSACTION;
@@ -50,7 +51,7 @@ ON DUPLICATE KEY UPDATE carts_seen = carts_seen + VALUES(carts_seen);
 COMMIT;
 
 -- step: Count Reminders
--- $1: Mark Reminders Sent's items [{id, step, sent, day}]; sent = 1 when the shopper reached the list.
+-- The items of Mark Reminders Sent [{id, step, sent, day}]; sent = 1 when the shopper reached the list.
 SET @counting = UUID();
 START TRANSACTION;
 INSERT IGNORE INTO recovery_counted (counted, cart_id, step, day, counted_by)
@@ -66,7 +67,7 @@ ON DUPLICATE KEY UPDATE
 COMMIT;
 
 -- step: Count Recovered Orders
--- $1: Record Order's items [{cart_id, step, recovered, total, day}] (from each item's recovery; day = the order's).
+-- The items of Record Order [{cart_id, step, recovered, total, day}] (from the recovery of each item; day = the day of the order).
 SET @counting = UUID();
 START TRANSACTION;
 INSERT IGNORE INTO recovery_counted (counted, cart_id, step, day, revenue, counted_by)
