@@ -3,19 +3,17 @@
  * with the schema's name sees the schema first on its search_path ("$user", public), so the templates' plain
  * table names reach the test's tables without rewriting their SQL. Dropped (schema and role) afterwards.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { Client } from 'pg';
 
+import { schemaOf } from '../support/sqlFiles';
 import type { CredentialEntry } from './n8n';
-import { TEMPLATES_DIR } from './workflows';
 
 const ADMIN = { host: '127.0.0.1', port: 5432, database: 'test' };
 /** Both users exist on these machines; whichever connects first administers the test schemas. */
 const ADMIN_USERS = ['postgres', 'root'];
 
-export const CARTS_SCHEMA_SQL = join(TEMPLATES_DIR, 'sql', 'abandoned_carts.postgres.sql');
+/** What the PostgreSQL templates expect besides the carts: the daily figures they count into, and the coupon pool. */
+const SHOP_SCHEMA_FILES = ['abandoned_carts.postgres.sql', 'recovery_daily.postgres.sql', 'cart_coupons.postgres.sql'];
 
 let adminUser: string | undefined;
 
@@ -40,7 +38,7 @@ export class TestDatabase {
 		private readonly client: Client,
 	) {}
 
-	/** Creates role + schema `name`, and (optionally) the templates' carts table in it. */
+	/** Creates role + schema `name`, and (optionally) the templates' tables in it: carts, daily figures, coupon pool. */
 	static async create(label: string, withCartsTable = true): Promise<TestDatabase> {
 		const name = `e2e_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${process.pid}`.slice(0, 63);
 		const admin = await adminClient();
@@ -53,7 +51,7 @@ export class TestDatabase {
 		const client = new Client({ ...ADMIN, user: name });
 		await client.connect();
 		const db = new TestDatabase(name, client);
-		if (withCartsTable) await client.query(readFileSync(CARTS_SCHEMA_SQL, 'utf8'));
+		if (withCartsTable) for (const file of SHOP_SCHEMA_FILES) await client.query(schemaOf(file));
 		return db;
 	}
 

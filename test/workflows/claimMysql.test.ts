@@ -8,24 +8,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
+
+import { connectMariaDb, ownTableName, withDriverPlaceholders } from '../support/mariadb';
+import { pointSqlAt, shippedSql } from '../support/sqlFiles';
 
 interface Node {
 	name: string;
 	parameters: { query?: string };
 }
 
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test', multipleStatements: true, timezone: 'Z' as const };
-const TEMPLATE_TABLE = 'abandoned_carts';
-const TABLE = `jest_claim_${Date.now().toString(36)}_${process.pid}`;
+const TABLE = ownTableName('jest_claim');
+const OWN_TABLES = { abandoned_carts: TABLE };
 
 const template = JSON.parse(readFileSync(join(__dirname, '../../workflows/abandoned-cart-reminders-mysql.json'), 'utf8')) as { nodes: Node[] };
 /** A template query for the driver: n8n's `$1` becomes `?`, and it reads this test's own table. */
-const queryOf = (name: string) =>
-	String(template.nodes.find((n) => n.name === name)?.parameters.query)
-		.replace(/\$1\b/g, '?')
-		.split(TEMPLATE_TABLE)
-		.join(TABLE);
+const queryOf = (name: string) => pointSqlAt(withDriverPlaceholders(String(template.nodes.find((n) => n.name === name)?.parameters.query)), OWN_TABLES);
 const SELECT = queryOf('Select Open Carts');
 const CLAIM = queryOf('Claim Reminders');
 const RECORD = queryOf('Record Reminder');
@@ -49,9 +47,8 @@ async function record(results: Array<{ id: string; step: number; recorded: boole
 }
 
 beforeAll(async () => {
-	[one, other] = await Promise.all([mysql.createConnection(MYSQL), mysql.createConnection(MYSQL)]);
-	const schema = readFileSync(join(__dirname, '../../workflows/sql/abandoned_carts.mysql.sql'), 'utf8');
-	await one.query(schema.split(TEMPLATE_TABLE).join(TABLE));
+	[one, other] = await Promise.all([connectMariaDb(), connectMariaDb()]);
+	await one.query(shippedSql('abandoned_carts.mysql.sql', OWN_TABLES));
 });
 
 afterEach(async () => {

@@ -11,6 +11,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { AbandonedCartFilter } from '../../nodes/AbandonedCartFilter/AbandonedCartFilter.node';
 import { AddToAutoresponderList } from '../../nodes/AddToAutoresponderList/AddToAutoresponderList.node';
 import { VerifyShopWebhook } from '../../nodes/VerifyShopWebhook/VerifyShopWebhook.node';
+import { shippedSql, sqlSteps } from '../support/sqlFiles';
 
 const PACKAGE = 'n8n-nodes-constant-contact-abandoned-cart';
 const DIR = join(__dirname, '..', '..', 'workflows');
@@ -202,5 +203,70 @@ describe('workflow templates', () => {
 			expect(notes.length).toBeGreaterThanOrEqual(2);
 			expect(notes[0]).toMatch(/^## /);
 		});
+	});
+});
+
+describe('coupons and counting in the SQL templates', () => {
+	const SQL_TEMPLATES: Array<[string, 'postgres' | 'mysql']> = [
+		['abandoned-cart-reminders-postgres.json', 'postgres'],
+		['abandoned-cart-reminders-mysql.json', 'mysql'],
+		['three-step-sequence-postgres.json', 'postgres'],
+	];
+
+	describe.each(SQL_TEMPLATES)('%s', (file, dialect) => {
+		const workflow = load(file);
+		const claim = nodeNamed(workflow, 'Claim Coupons') as TemplateNode & { disabled?: boolean; executeOnce?: boolean; position: number[] };
+		const addCodes = nodeNamed(workflow, 'Add Coupon Codes') as TemplateNode & { position: number[] };
+
+		it('claims coupons with the shipped query, once per run, and ships it off (coupons are opt-in)', () => {
+			expect(claim.parameters.query).toBe(shippedSql(`claim_coupons.${dialect}.sql`).trim());
+			expect(claim.disabled).toBe(true);
+			expect(claim.executeOnce).toBe(true);
+		});
+
+		it('sets who gets a code in one place, the claim\'s parameters; the Add nodes write every claimed code', () => {
+			expect(String(claim.parameters.options.queryReplacement)).toMatch(/\/\* first step with a coupon \*\/ \d+, \/\* smallest cart total that earns one \*\/ \d+/);
+			const couponSettings = workflow.nodes.filter((n) => n.type === `${PACKAGE}.addToAutoresponderList`).map((n) => n.parameters.options?.coupon?.settings);
+			for (const settings of couponSettings.filter(Boolean)) expect(settings).toMatchObject({ fromStep: 1, minimumCartTotal: 0 });
+		});
+
+		it('adds the codes to the claimed carts after the claim ran (above it on the canvas: n8n runs the upper branch first)', () => {
+			const claimedBy = Object.entries(workflow.connections).find(([, c]) => c.main.flat().some((l) => l?.node === 'Claim Coupons'))?.[0];
+			expect(outputTargets(workflow, claimedBy as string)[0].sort()).toEqual(['Add Coupon Codes', 'Claim Coupons']);
+			expect(claim.position[1]).toBeLessThan(addCodes.position[1]);
+			expect(outputTargets(workflow, 'Claim Coupons')).toEqual([]);
+			const assigned = addCodes.parameters.assignments.assignments.map((a: { name: string; value: string }) => [a.name, a.value.includes("$('Claim Coupons').all()")]);
+			expect(assigned).toEqual([
+				['coupon_code', true],
+				['coupon_expires', true],
+			]);
+			expect(addCodes.parameters.includeOtherFields).toBe(true);
+		});
+
+		it('counts with the shipped statements: carts seen from every decision, reminders after Record Reminder', () => {
+			const steps = sqlSteps(`recovery_counts.${dialect}.sql`);
+			for (const name of ['Count Carts Seen', 'Count Reminders']) {
+				const node = nodeNamed(workflow, name) as TemplateNode & { executeOnce?: boolean };
+				expect({ name, query: node.parameters.query, once: node.executeOnce }).toEqual({ name, query: steps.get(name), once: true });
+			}
+			expect(outputTargets(workflow, 'Abandoned Cart Filter').map((targets) => targets.includes('Count Carts Seen'))).toEqual([true, true, true]);
+			expect(outputTargets(workflow, 'Record Reminder')).toEqual([['Count Reminders']]);
+		});
+	});
+
+	it("keeps dollar signs and apostrophes out of the MySQL queries' comments (n8n would read them as parameters and quotes)", () => {
+		const workflow = load('abandoned-cart-reminders-mysql.json');
+		const commentLines = workflow.nodes
+			.filter((n) => n.type === 'n8n-nodes-base.mySql')
+			.flatMap((n) => String(n.parameters.query).split('\n').filter((line) => line.trim().startsWith('--')).map((line) => `${n.name}: ${line}`));
+		expect(commentLines.filter((line) => /\$\d|'/.test(line))).toEqual([]);
+	});
+
+	it('counts recovered orders after Record Order in the order flow, with the shipped statement', () => {
+		const workflow = load('stop-reminders-on-order.json');
+		expect(outputTargets(workflow, 'Find Cart')).toEqual([['Record Order']]);
+		expect(outputTargets(workflow, 'Record Order')).toEqual([['Count Recovered Orders']]);
+		expect(nodeNamed(workflow, 'Record Order').parameters).toMatchObject({ operation: 'recordOrder', memoryMode: 'dataSource' });
+		expect(nodeNamed(workflow, 'Count Recovered Orders').parameters.query).toBe(sqlSteps('recovery_counts.postgres.sql').get('Count Recovered Orders'));
 	});
 });

@@ -12,3 +12,16 @@ CREATE TABLE IF NOT EXISTS recovery_daily (
 	recovered_step_3   integer NOT NULL DEFAULT 0,
 	recovered_revenue  numeric(14, 2) NOT NULL DEFAULT 0  -- the recovered orders' totals
 );
+
+-- What the counting steps have counted: each cart once as seen, each (cart, step) once as reminded and once as
+-- recovered. A retried execution, or a cart met again in a later run, adds nothing twice. Count Carts Seen deletes
+-- what was counted more than 60 days ago (the templates look back 8 days at most).
+CREATE TABLE IF NOT EXISTS recovery_counted (
+	counted  text NOT NULL,                    -- seen, reminded or recovered
+	cart_id  text NOT NULL,
+	step     integer NOT NULL DEFAULT 0,       -- the reminder step (0 for seen)
+	day      date NOT NULL,                    -- the day of recovery_daily it was added to
+	revenue  numeric(14, 2) NOT NULL DEFAULT 0, -- recovered: the order's total
+	PRIMARY KEY (counted, cart_id, step)
+);
+CREATE INDEX IF NOT EXISTS recovery_counted_day_idx ON recovery_counted (day);

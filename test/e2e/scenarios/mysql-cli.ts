@@ -3,20 +3,18 @@
  * database `test`, a table of the test's own, dropped after): n8n's own MySQL node reads and updates them, the
  * package's nodes decide and put shoppers on the stand-in's list. A second run sends nothing again.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type mysql from 'mysql2/promise';
 
-import mysql from 'mysql2/promise';
-
+import { connectMariaDb, MARIADB, ownTableName } from '../../support/mariadb';
+import { pointSqlAt, schemaOf, shippedSql } from '../../support/sqlFiles';
+import { assertCouponsInConstantContact, assertDailyFigures, COUPON_CODES, SEEN_ON_FIRST_RUN, sumDailyFigures, withCouponsOn, type DailyFigures } from '../coupons';
 import { assertReminderListState, recoveryUrl, rowAsExpected, seedConstantContact, SHOP_CARTS, type ShopCart } from '../carts';
 import { nodeOutputs, type CredentialEntry, type WorkflowJson } from '../n8n';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
-import { template, TEMPLATES_DIR, useCredentials, withManualTrigger } from '../workflows';
+import { template, useCredentials, withManualTrigger } from '../workflows';
 import { connectedN8n } from './credential';
 
 export const MYSQL_TEMPLATE = 'abandoned-cart-reminders-mysql.json';
-const TEMPLATE_TABLE = 'abandoned_carts';
-const MYSQL = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
 
 interface CartRow {
 	id: string;
@@ -26,24 +24,47 @@ interface CartRow {
 	cc_contact_id: string | null;
 }
 
-/** A carts table of the scenario's own in database `test`, made from the template's schema file. */
+/** The template's tables under names of the scenario's own in database `test`, made from the shipped schema files. */
 export class MysqlCarts {
 	private constructor(
-		readonly table: string,
+		/** Template table name → the scenario's own. */
+		private readonly tables: Record<string, string>,
 		private readonly connection: mysql.Connection,
 	) {}
 
+	get table(): string {
+		return this.tables.abandoned_carts;
+	}
+
 	static async create(label: string): Promise<MysqlCarts> {
-		const table = `e2e_${label.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${Date.now().toString(36)}_${process.pid}`.slice(0, 60);
-		let connection: mysql.Connection;
-		try {
-			connection = await mysql.createConnection({ ...MYSQL, timezone: 'Z' });
-		} catch (error) {
-			throw new Error(`cannot connect to MariaDB at ${MYSQL.host}:${MYSQL.port}/${MYSQL.database} as ${MYSQL.user}: ${(error as Error).message}`);
-		}
-		const schema = readFileSync(join(TEMPLATES_DIR, 'sql', 'abandoned_carts.mysql.sql'), 'utf8');
-		await connection.query(schema.split(TEMPLATE_TABLE).join(table).replace(/abandoned_carts_open_idx/, `${table}_open`));
-		return new MysqlCarts(table, connection);
+		const tables = {
+			// The index named after the template's table keeps a short name of its own (64 characters at most)
+			abandoned_carts_open_idx: 'carts_open_idx',
+			abandoned_carts: ownTableName(`e2e_${label}`),
+			cart_coupons: ownTableName(`e2e_${label}_coupons`),
+			recovery_daily: ownTableName(`e2e_${label}_daily`),
+			recovery_counted: ownTableName(`e2e_${label}_counted`),
+		};
+		const connection = await connectMariaDb();
+		await connection.query(shippedSql('abandoned_carts.mysql.sql', tables));
+		await connection.query(shippedSql('cart_coupons.mysql.sql', tables));
+		await connection.query(schemaOf('recovery_daily.mysql.sql', tables));
+		return new MysqlCarts(tables, connection);
+	}
+
+	async seedCouponPool(codes: string[]): Promise<void> {
+		await this.connection.query(`INSERT INTO ${this.tables.cart_coupons} (code, expires_at) VALUES ?`, [codes.map((code) => [code, new Date(Date.now() + 30 * 86_400_000)])]);
+	}
+
+	/** The pool's claimed codes: code → shopper (lower-case email). */
+	async claimedCoupons(): Promise<Map<string, string>> {
+		const [rows] = await this.connection.query(`SELECT code, claimed_by FROM ${this.tables.cart_coupons} WHERE claimed_by IS NOT NULL`);
+		return new Map((rows as Array<{ code: string; claimed_by: string }>).map((r) => [r.code, r.claimed_by]));
+	}
+
+	async dailyFigures(): Promise<DailyFigures> {
+		const [rows] = await this.connection.query(`SELECT * FROM ${this.tables.recovery_daily}`);
+		return sumDailyFigures(rows as Array<Record<string, unknown>>);
 	}
 
 	async seed(carts: ShopCart[]): Promise<void> {
@@ -67,7 +88,7 @@ export class MysqlCarts {
 	}
 
 	credential(id = 'e2eMysqlCarts1', name = 'Shop database (MariaDB, e2e)'): CredentialEntry {
-		return { id, name, type: 'mySql', data: { host: MYSQL.host, port: MYSQL.port, database: MYSQL.database, user: MYSQL.user, password: MYSQL.password, ssl: false } };
+		return { id, name, type: 'mySql', data: { host: MARIADB.host, port: MARIADB.port, database: MARIADB.database, user: MARIADB.user, password: MARIADB.password, ssl: false } };
 	}
 
 	/** The template's SQL pointed at this table. */
@@ -75,7 +96,7 @@ export class MysqlCarts {
 		const copy = structuredClone(workflow);
 		for (const node of copy.nodes) {
 			if (node.type === 'n8n-nodes-base.mySql' && typeof node.parameters?.query === 'string') {
-				node.parameters.query = node.parameters.query.split(TEMPLATE_TABLE).join(this.table);
+				node.parameters.query = pointSqlAt(node.parameters.query, this.tables);
 			}
 		}
 		return copy;
@@ -83,7 +104,8 @@ export class MysqlCarts {
 
 	async drop(): Promise<void> {
 		try {
-			await this.connection.query(`DROP TABLE IF EXISTS ${this.table}`);
+			const own = Object.entries(this.tables).filter(([template]) => !template.endsWith('_idx'));
+			await this.connection.query(`DROP TABLE IF EXISTS ${own.map(([, table]) => table).join(', ')}`);
 		} finally {
 			await this.connection.end();
 		}
@@ -109,10 +131,11 @@ export const mysqlTemplateCli: Scenario = {
 		const mysqlCredential = carts.credential();
 		await connected.n8n.importCredentials([mysqlCredential]);
 		await carts.seed(SHOP_CARTS);
+		await carts.seedCouponPool(COUPON_CODES);
 		const account = seedConstantContact(connected.standIn);
 		const credentials = { constantContactOAuth2Api: connected.credential, mySql: { id: mysqlCredential.id, name: mysqlCredential.name } };
 		const id = 'e2eMysqlTemplate1';
-		const workflow = carts.pointAt(useCredentials(template(MYSQL_TEMPLATE), credentials));
+		const workflow = carts.pointAt(withCouponsOn(useCredentials(template(MYSQL_TEMPLATE), credentials)));
 		await connected.n8n.importWorkflow({ ...withManualTrigger(workflow, 'Every 15 Minutes'), id });
 
 		const kinds = ['send', 'wait', 'skip'];
@@ -130,6 +153,10 @@ export const mysqlTemplateCli: Scenario = {
 		}
 		assertReminderListState(connected.standIn, account);
 		const before = await assertMysqlRows(carts);
+		const onList = SHOP_CARTS.filter((c) => c.reachesList).map((c) => c.email);
+		const codes = assertCouponsInConstantContact(connected.standIn, onList, await carts.claimedCoupons());
+		const figures: DailyFigures = { carts_seen: SEEN_ON_FIRST_RUN.length, reminded: [onList.length, 0, 0], recovered: [0, 0, 0], recovered_revenue: '0.00' };
+		assertDailyFigures(await carts.dailyFigures(), figures, 'after run 1');
 
 		const second = await decide();
 		const reached = new Set(SHOP_CARTS.filter((c) => c.reachesList || c.handledWithoutReminder).map((c) => c.id));
@@ -137,12 +164,15 @@ export const mysqlTemplateCli: Scenario = {
 		expect(resent.length === 0, `the second run decided to send again: ${JSON.stringify(resent)}`);
 		assertReminderListState(connected.standIn, account);
 		const after = await assertMysqlRows(carts);
+		const codesAfterSecond = assertCouponsInConstantContact(connected.standIn, onList, await carts.claimedCoupons());
+		expect(JSON.stringify([...codesAfterSecond]) === JSON.stringify([...codes]), `the second run changed the shoppers' codes: ${JSON.stringify([...codesAfterSecond])}`);
+		assertDailyFigures(await carts.dailyFigures(), figures, 'after run 2 (nothing new to count)');
 		for (const [cartId, row] of before) {
 			expect(row.last_reminded_at === after.get(cartId)?.last_reminded_at, `cart ${cartId}'s last_reminded_at changed on the second run`);
 		}
 		const summary = Object.entries(first)
 			.map(([cart, d]) => `${cart.replace('cart-', '')}=${d}`)
 			.join(' ');
-		return `MariaDB table ${carts.table}: run 1: ${summary}; run 2 sent nothing twice; list, custom fields, automation entries and rows as expected`;
+		return `MariaDB table ${carts.table}: run 1: ${summary}; coupons ${JSON.stringify([...codes])}; recovery_daily ${JSON.stringify(figures)}; run 2 sent and counted nothing twice; list, custom fields, automation entries and rows as expected`;
 	},
 };

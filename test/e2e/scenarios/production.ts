@@ -11,7 +11,7 @@ import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { newShopSecret, postSigned } from '../signing';
 import { template, testWorkflow, useCredentials, withScheduleEverySeconds } from '../workflows';
-import { POSTGRES_TEMPLATE_TRIGGER, postgresTemplate, shopWithConnectedN8n } from './postgres-cli';
+import { dailyFigures, POSTGRES_TEMPLATE_TRIGGER, postgresTemplate, shopWithConnectedN8n } from './postgres-cli';
 
 const SCHEDULE_SECONDS = 10;
 
@@ -67,13 +67,21 @@ export const productionMode: Scenario = {
 
 		// Alice orders: the stop template answers at once (signed request), then takes her off the list.
 		const alice = SHOP_CARTS[0];
-		const order = await postSigned(rest.baseUrl, 'order-placed', { event: 'order_placed', email: alice.email, order_id: 'order-5001' }, shopSecret.secret);
+		const order = await postSigned(rest.baseUrl, 'order-placed', { event: 'order_placed', email: alice.email, order_id: 'order-5001', total: 89.9 }, shopSecret.secret);
 		expect(order.status === 202, `the order-placed webhook answered ${order.status}: ${JSON.stringify(order.body).slice(0, 300)}`);
 		const removedBy = Date.now() + 30_000;
 		while (listMemberships(standIn, alice.email).includes(account.reminderListId) && Date.now() < removedBy) await delay(250);
 		expect(!listMemberships(standIn, alice.email).includes(account.reminderListId), `${alice.email} is still on "${REMINDER_LIST}" 30 s after her order`);
 
+		// The order flow credits her order to the first reminder, once, with its total
+		const countedBy = Date.now() + 30_000;
+		let figures = await dailyFigures(db);
+		while (figures.recovered[0] === 0 && Date.now() < countedBy) {
+			await delay(250);
+			figures = await dailyFigures(db);
+		}
+		expect(JSON.stringify([figures.recovered, figures.recovered_revenue]) === JSON.stringify([[1, 0, 0], '89.90']), `recovery_daily holds recovered ${JSON.stringify(figures.recovered)} and ${figures.recovered_revenue}, expected Alice's order on step 1 with 89.90`);
 		const total = (await scheduled()).length;
-		return `${total} scheduled runs (every ${SCHEDULE_SECONDS} s), all success, one automation entry per shopper; cart event -> reminder; signed order placed -> answered 202 at once, then removed from list`;
+		return `${total} scheduled runs (every ${SCHEDULE_SECONDS} s), all success, one automation entry per shopper; cart event -> reminder; signed order placed -> answered 202 at once, then removed from list and counted as recovered (step 1, 89.90)`;
 	},
 };

@@ -5,9 +5,10 @@
  * step's list once, one step per run, and the unsubscribed shopper none.
  */
 import { assertReminderListState, customFieldsOf, listMemberships, recoveryUrl, SHOP_CARTS } from '../carts';
+import { assertCouponsInConstantContact, assertDailyFigures, SEEN_ON_FIRST_RUN, withCouponsOn } from '../coupons';
 import { expect, type Scenario } from '../scenario';
 import { template, useCredentials, withManualTrigger } from '../workflows';
-import { shopWithConnectedN8n } from './postgres-cli';
+import { claimedCoupons, dailyFigures, seedCouponPool, shopWithConnectedN8n } from './postgres-cli';
 
 export const THREE_STEP_TEMPLATE = 'three-step-sequence-postgres.json';
 export const STEP_LISTS = ['Abandoned cart - step 1 (1 hour)', 'Abandoned cart - step 2 (24 hours)', 'Abandoned cart - step 3 (72 hours)'];
@@ -31,7 +32,11 @@ export const threeStepCli: Scenario = {
 		const { standIn, db, n8n } = shop;
 		const lists = STEP_LISTS.map((name) => String(standIn.control.seedList({ name, automation: { name: `${name} email` } }).list_id));
 		const id = 'e2eThreeStepSeq01';
-		await n8n.importWorkflow({ ...withManualTrigger(useCredentials(template(THREE_STEP_TEMPLATE), shop.credentials), 'Every 15 Minutes'), id });
+		await seedCouponPool(db);
+		// Coupons on: the template gives codes from step 3 (the discount email) on
+		await n8n.importWorkflow({ ...withManualTrigger(withCouponsOn(useCredentials(template(THREE_STEP_TEMPLATE), shop.credentials)), 'Every 15 Minutes'), id });
+		const reachedBy = (run: number, step: number) =>
+			Object.entries(EXPECTED_STEPS).filter(([cartId, steps]) => !HANDLED_WITHOUT_REMINDER.has(cartId) && steps[run] >= step).length;
 
 		const shiftHours = async (hours: number) =>
 			db.query(
@@ -56,6 +61,7 @@ export const threeStepCli: Scenario = {
 					const contactId = standIn.control.findContactByEmail(cart.email)?.contact_id;
 					expect(contactIds.get(cartId) === contactId, `after run ${run + 1} cart ${cartId} keeps contact ID ${contactIds.get(cartId)}, Constant Contact has ${String(contactId)}`);
 				}
+				if (run < 2) expect((await claimedCoupons(db)).size === 0, `after run ${run + 1} codes were claimed before step 3`);
 				lists.forEach((listId, index) => {
 					const onList = listMemberships(standIn, cart.email).includes(listId);
 					expect(onList === index < reached, `after run ${run + 1} ${cart.email} is ${onList ? '' : 'not '}on "${STEP_LISTS[index]}"`);
@@ -63,7 +69,11 @@ export const threeStepCli: Scenario = {
 					expect(entries === (index < reached ? 1 : 0), `after run ${run + 1} ${cart.email} entered "${STEP_LISTS[index]}"'s automation ${entries} times`);
 				});
 			}
+			const seen = SEEN_ON_FIRST_RUN.length + (run > 0 ? 1 : 0); // Bob's cart is abandoned from the second run on
+			assertDailyFigures(await dailyFigures(db), { carts_seen: seen, reminded: [reachedBy(run, 1), reachedBy(run, 2), reachedBy(run, 3)], recovered: [0, 0, 0], recovered_revenue: '0.00' }, `after run ${run + 1}`);
 		}
+		const stepThree = ['cart-1001', 'cart-1008'].map((cartId) => SHOP_CARTS.find((c) => c.id === cartId)!.email);
+		const codes = assertCouponsInConstantContact(standIn, stepThree, await claimedCoupons(db));
 		for (const cartId of ['cart-1001', 'cart-1002', 'cart-1008']) {
 			const cart = SHOP_CARTS.find((c) => c.id === cartId)!;
 			expect(customFieldsOf(standIn, cart.email).ac_recovery_url === recoveryUrl(cartId), `${cart.email} lacks the cart's recovery link`);
@@ -73,6 +83,6 @@ export const threeStepCli: Scenario = {
 		expect(untouched.length === 0, `carts that must never be reminded record reminders: ${untouched.map((r) => r.id).join(', ')}`);
 		// The single-list checks (unsubscribed untouched, existing customer keeps list and permission, no contract violations).
 		assertReminderListState(standIn, shop.account, SHOP_CARTS.map((c) => ({ ...c, reachesList: false })));
-		return `3 runs (+0 h, +24 h, +72 h): Alice and Grace reached steps 1-3, Bob 1-2, one automation entry per list, Erin (unsubscribed) none, her steps recorded as handled; table tracks the steps, every claim released`;
+		return `3 runs (+0 h, +24 h, +72 h): coupons at step 3 ${JSON.stringify([...codes])}; recovery_daily as counted per run; Alice and Grace reached steps 1-3, Bob 1-2, one automation entry per list, Erin (unsubscribed) none, her steps recorded as handled; table tracks the steps, every claim released`;
 	},
 };
