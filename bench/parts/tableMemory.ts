@@ -90,7 +90,7 @@ export async function tableMemory(entries: number, dueCartsPerRun: number, runCo
 		progress(`table memory: filling ${entries} remembered entries`);
 		await fillRemembered(db, entries);
 
-		const id = 'benchTableMemory1';
+		const id = 'benchTableMem001';
 		const workflow = withManualTrigger(
 			postgresTemplate(id, {
 				constantContactOAuth2Api: { id: 'unused', name: 'unused' },

@@ -51,6 +51,19 @@ export interface CredentialEntry {
 	data: Record<string, unknown>;
 }
 
+/**
+ * The longest workflow id both n8n versions keep static data for. n8n 1.x saves a workflow's static data only when
+ * `isWorkflowIdValid(id)` holds (n8n/dist/utils.js in 1.123.81: at most 16 characters; 2.41.1 allows 21), and
+ * logs nothing otherwise: a longer id makes "n8n Remembers" forget between production runs on 1.x only.
+ */
+export const MAX_WORKFLOW_ID_LENGTH = 16;
+
+/** Why n8n would not keep this workflow's static data, or null when the id is fine (no id: n8n makes one). */
+export function workflowIdProblem(id: string | undefined): string | null {
+	if (id === undefined || id.length <= MAX_WORKFLOW_ID_LENGTH) return null;
+	return `workflow id "${id}" has ${id.length} characters; n8n 1.x keeps static data only for ids of ${MAX_WORKFLOW_ID_LENGTH} or fewer, so its production runs would forget what they remember`;
+}
+
 export interface WorkflowJson {
 	id?: string;
 	name: string;
@@ -234,6 +247,8 @@ export class N8nInstance {
 	}
 
 	async importWorkflow(workflow: WorkflowJson): Promise<void> {
+		const problem = workflowIdProblem(workflow.id);
+		if (problem) throw new Error(problem);
 		const file = join(this.userFolder, `workflow-${workflow.id ?? Date.now()}.json`);
 		writeFileSync(file, JSON.stringify(workflow, null, 2));
 		await this.cli(['import:workflow', `--input=${file}`]);

@@ -71,7 +71,7 @@ export class TestDatabase {
 	}
 
 	/** n8n's Postgres credential for this schema's role. */
-	credential(id = 'e2ePostgresCarts1', name = 'Shop database (e2e)'): CredentialEntry {
+	credential(id = 'e2ePostgresCart1', name = 'Shop database (e2e)'): CredentialEntry {
 		return {
 			id,
 			name,

@@ -4,7 +4,7 @@
  * background after start-up; 1.x right after the server starts), so a request sent as soon as the REST API
  * answers can meet `404 The requested webhook "POST cart-events" is not registered`.
  *
- *   await waitUntilReady(n8n, { webhooks: ['cart-events'], workflows: ['cartEventsWebhook1'] }, { rest });
+ *   await waitUntilReady(n8n, { webhooks: ['cart-events'], workflows: ['cartEventsHook01'] }, { rest });
  *
  * Each need is checked the way that cannot have side effects (see test/e2e/README.md, "Readiness"):
  * - always: the REST API answers (`GET /rest/settings` -> 200 JSON);

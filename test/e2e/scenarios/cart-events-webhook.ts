@@ -117,7 +117,7 @@ export async function startCartEventsShop(
 	scheduleSeconds: number,
 	options: { workflowId?: string; owner?: (rest: N8nRest) => Promise<void>; shopSecret?: ShopSecret; adjust?: (workflow: WorkflowJson) => WorkflowJson } = {},
 ): Promise<CartEventsShop> {
-	const workflowId = options.workflowId ?? 'cartEventsWebhook1';
+	const workflowId = options.workflowId ?? 'cartEventsHook01';
 	const shopSecret = options.shopSecret ?? newShopSecret();
 	const setup = await n8n.start();
 	const rest = new N8nRest(n8n);

@@ -10,7 +10,7 @@ import { credentialEntry } from '../oauth';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { testWorkflow, type CredentialRef } from '../workflows';
 
-const CONTACT_LISTS_WORKFLOW_ID = 'e2eContactLists01';
+const CONTACT_LISTS_WORKFLOW_ID = 'e2eContactList01';
 
 export interface ConnectedN8n {
 	n8n: N8nInstance;

@@ -66,7 +66,7 @@ export const editorConnect: Scenario = {
 		expect(tokens?.access_token && tokens.refresh_token, 'the connected credential holds no access and refresh token');
 
 		// The connected credential works in a node.
-		const workflowId = 'e2eEditorConnect01';
+		const workflowId = 'e2eEditorConn001';
 		await n8n.importWorkflow(
 			testWorkflow('contact-lists.json', workflowId, { API_BASE_URL: standIn.apiBaseUrl, CREDENTIAL_ID: created.id, CREDENTIAL_NAME: created.name }),
 		);

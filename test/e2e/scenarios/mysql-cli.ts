@@ -134,7 +134,7 @@ export const mysqlTemplateCli: Scenario = {
 		await carts.seedCouponPool(COUPON_CODES);
 		const account = seedConstantContact(connected.standIn);
 		const credentials = { constantContactOAuth2Api: connected.credential, mySql: { id: mysqlCredential.id, name: mysqlCredential.name } };
-		const id = 'e2eMysqlTemplate1';
+		const id = 'e2eMysqlTmpl0001';
 		const workflow = carts.pointAt(withCouponsOn(useCredentials(template(MYSQL_TEMPLATE), credentials)));
 		await connected.n8n.importWorkflow({ ...withManualTrigger(workflow, 'Every 15 Minutes'), id });
 

@@ -65,7 +65,7 @@ export const postgresTemplateCli: Scenario = {
 	async run(context) {
 		const shop = await shopWithConnectedN8n(context);
 		await seedCouponPool(shop.db);
-		const id = 'e2ePgTemplateCli1';
+		const id = 'e2ePgTemplate001';
 		await shop.n8n.importWorkflow(withManualTrigger(withCouponsOn(postgresTemplate(id, shop.credentials)), POSTGRES_TEMPLATE_TRIGGER));
 
 		const first = await executeTemplate(shop.n8n, id);

@@ -21,7 +21,7 @@ export const productionMode: Scenario = {
 	async run(context) {
 		const shop = await shopWithConnectedN8n(context);
 		const { n8n, standIn, db, account } = shop;
-		const ids = { reminders: 'e2eProdReminders1', orders: 'e2eProdStopOrder1', events: 'e2eProdCartEvent1' };
+		const ids = { reminders: 'e2eProdRemind001', orders: 'e2eProdOrders001', events: 'e2eProdEvents001' };
 		await n8n.importWorkflow(withScheduleEverySeconds(postgresTemplate(ids.reminders, shop.credentials), POSTGRES_TEMPLATE_TRIGGER, SCHEDULE_SECONDS));
 		const shopSecret = newShopSecret();
 		await n8n.importCredentials([shopSecret.entry]);

@@ -93,7 +93,7 @@ export const queueMode: Scenario = {
 		const { n8n, standIn, credential } = await connectedN8n(context, queueEnv, {});
 		const list = standIn.control.seedList({ name: REMINDER_LIST, automation: { name: 'Abandoned cart reminder email' } });
 		const listId = String(list.list_id);
-		const workflowId = 'e2eQueueWebhook01';
+		const workflowId = 'e2eQueueHook0001';
 		await n8n.importWorkflow(
 			useCredentials(testWorkflow('webhook-reminder.json', workflowId, { PATH: 'e2e-queue-cart', LIST_NAME: REMINDER_LIST }), { constantContactOAuth2Api: credential }),
 		);

@@ -12,8 +12,8 @@ import { N8nRest } from '../rest';
 import { expect, type Scenario } from '../scenario';
 import { testWorkflow } from '../workflows';
 
-const AT_START = { id: 'e2eReadyAtStart01', path: 'e2e-ready-at-start' };
-const LATE = { id: 'e2eReadyLate00001', path: 'e2e-ready-published-late' };
+const AT_START = { id: 'e2eReadyAtStart1', path: 'e2e-ready-at-start' };
+const LATE = { id: 'e2eReadyLate0001', path: 'e2e-ready-published-late' };
 
 function probeWorkflow(ids: { id: string; path: string }) {
 	return testWorkflow('readiness-probe.json', ids.id, { PATH: ids.path, WEBHOOK_ID: randomUUID() });

@@ -85,7 +85,7 @@ export interface ReportPage {
  * starts n8n; returns once the page's webhook is registered.
  */
 export async function startReportPage(n8n: N8nInstance, db: TestDatabase, workflowId: string, adjust: (workflow: WorkflowJson) => WorkflowJson = (w) => w): Promise<ReportPage> {
-	const postgres = db.credential('e2eReportPostgres', 'Shop database (report)');
+	const postgres = db.credential('e2eReportPg00001', 'Shop database (report)');
 	const basicAuth = { id: 'e2eReportBasicAu', name: 'Report page login', type: 'httpBasicAuth', data: { user: 'marketing', password: randomBytes(18).toString('base64url') } };
 	await n8n.importCredentials([postgres, basicAuth]);
 	const workflow = adjust(useCredentials(template(REPORT_TEMPLATE), { postgres: { id: postgres.id, name: postgres.name } }));

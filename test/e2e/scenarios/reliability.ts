@@ -76,7 +76,7 @@ export const reliabilityFaults: Scenario = {
 		const shop = await shopWithConnectedN8n(context);
 		const { n8n, standIn, account, db } = shop;
 		declareShopConsent(standIn);
-		const id = 'e2eReliabilityFaults1';
+		const id = 'e2eRelFaults0001';
 		await n8n.importWorkflow(withManualTrigger(postgresTemplate(id, shop.credentials), POSTGRES_TEMPLATE_TRIGGER));
 
 		// Run 1: the daily quota runs out mid-batch (the existing customer is updated, the new shopper's sign-up is refused).
@@ -125,7 +125,7 @@ export const reliabilityCrash: Scenario = {
 		const shop = await shopWithConnectedN8n(context);
 		const { n8n, standIn, account, db } = shop;
 		declareShopConsent(standIn);
-		const id = 'e2eReliabilityCrash1';
+		const id = 'e2eRelCrash00001';
 		await n8n.importWorkflow(inBulk(withManualTrigger(postgresTemplate(id, shop.credentials), POSTGRES_TEMPLATE_TRIGGER)));
 
 		// The import reaches Constant Contact and is answered only after 20 s: n8n is killed while it waits.
@@ -169,8 +169,8 @@ export const reliabilityConcurrentRefresh: Scenario = {
 		const shop = await shopWithConnectedN8n(context);
 		const { n8n, standIn, account, db } = shop;
 		declareShopConsent(standIn);
-		const templateId = 'e2eReliabilityRefresh1';
-		const listsId = 'e2eReliabilityLists1';
+		const templateId = 'e2eRelRefresh001';
+		const listsId = 'e2eRelLists00001';
 		await n8n.importWorkflow(withManualTrigger(postgresTemplate(templateId, shop.credentials), POSTGRES_TEMPLATE_TRIGGER));
 		await n8n.importWorkflow(
 			testWorkflow('contact-lists.json', listsId, {

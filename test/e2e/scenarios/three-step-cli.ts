@@ -31,7 +31,7 @@ export const threeStepCli: Scenario = {
 		const shop = await shopWithConnectedN8n(context);
 		const { standIn, db, n8n } = shop;
 		const lists = STEP_LISTS.map((name) => String(standIn.control.seedList({ name, automation: { name: `${name} email` } }).list_id));
-		const id = 'e2eThreeStepSeq01';
+		const id = 'e2eThreeStep0001';
 		await seedCouponPool(db);
 		// Coupons on: the template gives codes from step 3 (the discount email) on
 		await n8n.importWorkflow({ ...withManualTrigger(withCouponsOn(useCredentials(template(THREE_STEP_TEMPLATE), shop.credentials)), 'Every 15 Minutes'), id });
