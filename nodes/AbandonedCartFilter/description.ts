@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_FIELD_PATHS, FIELD_NAMES_LABELS, type FieldPaths } from './readCart';
-import { DEFAULT_MAX_REMEMBERED_CARTS, DEFAULT_MEMORY_MODE, DEFAULT_MEMORY_NAME } from './settings';
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS, DEFAULT_MAX_REMEMBERED_CARTS, DEFAULT_MEMORY_MODE, DEFAULT_MEMORY_NAME } from './settings';
 
 /**
  * Field Names take field names, not values: dragging a field from the input panel inserts its name (n8n's
@@ -113,7 +113,20 @@ const FIELD_HOLDS: Record<keyof FieldPaths, string> = {
 	updatedAt: 'The shopper\'s last activity on the cart.',
 };
 
-/** One entry of a field-names collection: Decide's Field Names or Record Order's Order Fields. */
+/** Attribution Window (Days): Record Order's and the Recovery Report's of cart rows, one rule in attribution.ts. */
+export function attributionWindowProperty(displayOptions: INodeProperties['displayOptions']): INodeProperties {
+	return {
+		displayName: 'Attribution Window (Days)',
+		name: 'attributionWindowDays',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 2 },
+		displayOptions,
+		default: DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+		description: 'An order counts as recovered when it comes at most this many days after the cart\'s last reminder',
+	};
+}
+
+/** One entry of a field-names collection: Decide's Field Names, Record Order's Order Fields, the report's Cart Row Fields. */
 export function fieldPathOption(name: string, displayName: string, holds: string, fallback: string): INodeProperties {
 	const description = `${holds} Dot notation (customer.email); separate alternatives with commas.`;
 	return { displayName, name, type: 'string', typeOptions: FIELD_PATH, default: fallback, description };

@@ -272,27 +272,105 @@ export interface OrderSettings {
 	memoryName: string;
 }
 
-/** Record Order's parameters -> its settings; `items` are the input JSON, checked against Order Fields. */
-export function orderSettingsOf(parameters: OrderParameters, items: unknown[]): OrderSettings {
-	const paths = {} as CompiledOrderPaths;
-	const given: Array<keyof OrderFieldPaths> = [];
-	for (const key of Object.keys(DEFAULT_ORDER_FIELD_PATHS) as Array<keyof OrderFieldPaths>) {
-		const entered = parameters.fields[key];
-		const named = typeof entered === 'string' && entered.trim() !== '';
+/**
+ * One collection of field paths -> compiled paths, each entry left empty falling back to its default; refuses an
+ * entry that holds one of the items' values instead of a field name (`collection` names it in the sentence).
+ */
+function namedPathsOf<K extends string>(
+	entered: Partial<Record<K, string>>,
+	defaults: Record<K, string>,
+	labels: Record<K, string>,
+	items: unknown[],
+	collection: string,
+): Record<K, CompiledPath> {
+	const paths = {} as Record<K, CompiledPath>;
+	const given: K[] = [];
+	for (const key of Object.keys(defaults) as K[]) {
+		const value = entered[key];
+		const named = typeof value === 'string' && value.trim() !== '';
 		if (named) given.push(key);
-		paths[key] = compilePath(named ? entered : DEFAULT_ORDER_FIELD_PATHS[key], ORDER_FIELD_LABELS[key]);
+		paths[key] = compilePath(named ? value : defaults[key], labels[key]);
 	}
-	const problem = valueInsteadOfPath(paths, given, items, ORDER_FIELD_LABELS, 'Order Fields');
+	const problem = valueInsteadOfPath(paths, given, items, labels, collection);
 	if (problem) throw new Error(problem);
-	const windowDays = Number(parameters.windowDays ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS);
+	return paths;
+}
+
+/** Attribution Window (Days): read by Record Order and by the Recovery Report of cart rows. */
+function attributionWindowOf(value: unknown): number {
+	const windowDays = Number(value ?? DEFAULT_ATTRIBUTION_WINDOW_DAYS);
 	if (!Number.isFinite(windowDays) || windowDays <= 0) {
 		throw new Error(`Attribution Window (Days) must be a number of days above 0, such as ${DEFAULT_ATTRIBUTION_WINDOW_DAYS}.`);
 	}
+	return windowDays;
+}
+
+/** Record Order's parameters -> its settings; `items` are the input JSON, checked against Order Fields. */
+export function orderSettingsOf(parameters: OrderParameters, items: unknown[]): OrderSettings {
 	return {
-		paths,
-		windowDays,
+		paths: namedPathsOf(parameters.fields, DEFAULT_ORDER_FIELD_PATHS, ORDER_FIELD_LABELS, items, 'Order Fields'),
+		windowDays: attributionWindowOf(parameters.windowDays),
 		sourceZone: zone(String(parameters.sourceTimeZone ?? DEFAULT_TIME_ZONE), 'Timestamps Without Offset Are In'),
 		memoryMode: memoryModeOf(parameters.memoryMode),
 		memoryName: memoryNameOf(parameters.memoryName),
+	};
+}
+
+/** Where the Recovery Report finds each cart row's facts ("Figures From: Cart Rows"). */
+export interface CartRowFieldPaths {
+	cartId: string;
+	firstSeenAt: string;
+	remindersSent: string;
+	lastRemindedAt: string;
+	orderedAt: string;
+	orderTotal: string;
+}
+
+/**
+ * The columns of the "Cart events by webhook" template's Data table; `createdAt` is the Data table's own column,
+ * set when the cart's first event was saved.
+ */
+export const DEFAULT_CART_ROW_FIELD_PATHS: CartRowFieldPaths = {
+	cartId: 'cart_id',
+	firstSeenAt: 'createdAt, created_at, updated_at',
+	remindersSent: 'reminders_sent',
+	lastRemindedAt: 'last_reminded_at',
+	orderedAt: 'completed_at, ordered_at',
+	orderTotal: 'order_total',
+};
+
+export const CART_ROW_FIELD_LABELS: Record<keyof CartRowFieldPaths, string> = {
+	cartId: 'Cart ID',
+	firstSeenAt: 'First Seen At',
+	remindersSent: 'Reminders Sent',
+	lastRemindedAt: 'Last Reminded At',
+	orderedAt: 'Ordered At',
+	orderTotal: 'Order Total',
+};
+
+export type CompiledCartRowPaths = Record<keyof CartRowFieldPaths, CompiledPath>;
+
+export interface CartRowSettings {
+	paths: CompiledCartRowPaths;
+	windowDays: number;
+	sourceZone: Zone;
+	/** The zone whose calendar days the report counts in: the workflow's. */
+	reportZone: Zone;
+}
+
+export function cartRowSettingsOf(
+	parameters: {
+		fields: Partial<CartRowFieldPaths>;
+		windowDays: unknown;
+		sourceTimeZone: unknown;
+		reportTimeZone: string;
+	},
+	items: unknown[],
+): CartRowSettings {
+	return {
+		paths: namedPathsOf(parameters.fields, DEFAULT_CART_ROW_FIELD_PATHS, CART_ROW_FIELD_LABELS, items, 'Cart Row Fields'),
+		windowDays: attributionWindowOf(parameters.windowDays),
+		sourceZone: zone(String(parameters.sourceTimeZone ?? DEFAULT_TIME_ZONE), 'Timestamps Without Offset Are In'),
+		reportZone: zone(parameters.reportTimeZone, "The workflow's time zone"),
 	};
 }

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { attributeOrders, type Attribution } from '../attribution';
-import { fieldPathOption } from '../description';
+import { attributionWindowProperty, fieldPathOption } from '../description';
 import {
 	dataSourceRemindersLookup,
 	hasRememberedReminders,
@@ -55,15 +55,7 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['recordOrder'] }, hide: { memoryMode: ['dataSource'] } },
 		default: '',
 	},
-	{
-		displayName: 'Attribution Window (Days)',
-		name: 'attributionWindowDays',
-		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 2 },
-		displayOptions: RECORD_ORDER_ONLY,
-		default: DEFAULT_ATTRIBUTION_WINDOW_DAYS,
-		description: 'An order counts as recovered when it comes at most this many days after the cart\'s last reminder',
-	},
+	attributionWindowProperty(RECORD_ORDER_ONLY),
 	{
 		displayName: 'Order Fields',
 		name: 'orderFields',

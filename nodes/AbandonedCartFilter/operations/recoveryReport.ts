@@ -9,9 +9,20 @@ import {
 } from 'n8n-workflow';
 
 import { DEFAULT_LOCALE, formatMoney, MoneyError } from '../../shared/money';
+import { cartRowFigures } from '../cartRowFigures';
+import { attributionWindowProperty, fieldPathOption } from '../description';
 import { readDailyFigures, renderRecoveryReport, reportTotals, type DailyFigures } from '../recoveryReport';
+import {
+	CART_ROW_FIELD_LABELS,
+	cartRowSettingsOf,
+	DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+	DEFAULT_CART_ROW_FIELD_PATHS,
+	type CartRowFieldPaths,
+	type CartRowSettings,
+} from '../settings';
 
 const RECOVERY_REPORT_ONLY = { show: { operation: ['recoveryReport'] } };
+const FROM_CART_ROWS = { show: { operation: ['recoveryReport'], reportSource: ['cartRows'] } };
 
 export const DEFAULT_REPORT_TITLE = 'What the cart reminders earned';
 export const DEFAULT_REPORT_CURRENCY = 'USD';
@@ -24,7 +35,23 @@ const FIGURE_SOURCE_OPTIONS = [
 		description:
 			'One incoming item per day, as a SQL query or a Data table returns the recovery_daily table (day, carts_seen, reminded_step_1, …, recovered_revenue)',
 	},
+	{
+		name: 'Cart Rows',
+		value: 'cartRows',
+		description:
+			"One incoming item per cart, as your cart table returns it (the webhook template's Data table): the node counts each day itself, with no daily table to keep",
+	},
 ];
+
+/** What each Cart Row Fields entry holds; names and defaults come from settings.ts. */
+const CART_ROW_FIELD_HOLDS: Record<keyof CartRowFieldPaths, string> = {
+	cartId: "The cart's ID.",
+	firstSeenAt: 'When the cart was first seen: the day it counts as a cart seen.',
+	lastRemindedAt: "When the cart's last reminder went out; all its reminders count on that day.",
+	orderedAt: 'When the cart became an order; empty while it is open.',
+	orderTotal: "The order's value: the recovered revenue when the order counts as recovered.",
+	remindersSent: 'How many reminders reached the list for the cart (0 or empty: none).',
+};
 
 export const properties: INodeProperties[] = [
 	{
@@ -37,6 +64,20 @@ export const properties: INodeProperties[] = [
 		default: 'dailyRows',
 		description: 'Where the daily figures come from. One item leaves the node: the page (html), the totals and the days.',
 	},
+	{
+		displayName: 'Cart Row Fields',
+		name: 'cartRowFields',
+		type: 'collection',
+		placeholder: 'Change a field name',
+		displayOptions: FROM_CART_ROWS,
+		default: {},
+		description:
+			'Where each cart row keeps its facts. The defaults are the columns of the "Cart events by webhook" template\'s Data table. Times without an offset are read as UTC; days are counted in the workflow\'s time zone.',
+		options: (Object.keys(CART_ROW_FIELD_HOLDS) as Array<keyof CartRowFieldPaths>).map((key) =>
+			fieldPathOption(key, CART_ROW_FIELD_LABELS[key], CART_ROW_FIELD_HOLDS[key], DEFAULT_CART_ROW_FIELD_PATHS[key]),
+		),
+	},
+	attributionWindowProperty(FROM_CART_ROWS),
 	{
 		displayName: 'Title',
 		name: 'reportTitle',
@@ -92,8 +133,40 @@ function figuresFromRows(this: IExecuteFunctions, items: INodeExecutionData[]): 
 	return read;
 }
 
+/** Cart Rows: one cart per item, counted into days here; an item that says the query found no rows means "no carts yet". */
+function figuresFromCartRows(this: IExecuteFunctions, items: INodeExecutionData[]): FiguresRead {
+	const rows = items.flatMap((item, index) => (isNoRowsItem(item.json) ? [] : [{ index, json: item.json }]));
+	let settings: CartRowSettings;
+	try {
+		settings = cartRowSettingsOf(
+			{
+				fields: this.getNodeParameter('cartRowFields', 0, {}) as Partial<CartRowFieldPaths>,
+				windowDays: this.getNodeParameter('attributionWindowDays', 0, DEFAULT_ATTRIBUTION_WINDOW_DAYS),
+				sourceTimeZone: undefined,
+				reportTimeZone: this.getTimezone(),
+			},
+			rows.map((row) => row.json),
+		);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: 0 });
+	}
+	const read = cartRowFigures(rows.map((row) => row.json), settings);
+	// Unreadable rows are named by their index among all the items, as their error items are paired
+	return { days: read.days, unreadable: read.unreadable.map(({ index, problem }) => ({ index: rows[index].index, problem })) };
+}
+
 /** Each Figures From value; a source may read more than the items (the workflow's static data, a parameter). */
-const FIGURE_SOURCES: Record<string, (this: IExecuteFunctions, items: INodeExecutionData[]) => FiguresRead> = { dailyRows: figuresFromRows };
+const FIGURE_SOURCES: Record<string, (this: IExecuteFunctions, items: INodeExecutionData[]) => FiguresRead> = {
+	dailyRows: figuresFromRows,
+	cartRows: figuresFromCartRows,
+};
+
+/** What the error of an unreadable item tells the user to give, per source. */
+const EXPECTED_ITEM: Record<string, string> = {
+	dailyRows:
+		'Each item must be one day of the recovery_daily table: day (a date), carts_seen, reminded_step_1, …, recovered_revenue (counts and an amount, never negative).',
+	cartRows: 'Each item must be one cart row: its cart ID, when it was first seen and, once reminded or ordered, the columns named in Cart Row Fields.',
+};
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -113,7 +186,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const failed: INodeExecutionData[] = unreadable.map(({ index, problem }) => {
 		const error = new NodeOperationError(this.getNode(), problem, {
 			itemIndex: index,
-			description: 'Each item must be one day of the recovery_daily table: day (a date), carts_seen, reminded_step_1, …, recovered_revenue (counts and an amount, never negative).',
+			description: EXPECTED_ITEM[source],
 		});
 		if (!this.continueOnFail()) throw error;
 		return { json: { ...items[index].json, error: problem }, error, pairedItem: { item: index } };

@@ -37,6 +37,8 @@ export interface FilterRun {
 	continueOnFail?: boolean;
 	/** n8n's On Error setting; `continueOnFail` is its 'continueRegularOutput'. */
 	onError?: 'continueRegularOutput' | 'continueErrorOutput';
+	/** The workflow's Timezone setting (n8n's default when absent). */
+	timezone?: string;
 }
 
 function filterWorkflow(run: FilterRun): WorkflowJson {
@@ -57,7 +59,7 @@ function filterWorkflow(run: FilterRun): WorkflowJson {
 			},
 		],
 		connections: { 'Cart Rows': { main: [[{ node: FILTER_NAME, type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
+		settings: { executionOrder: 'v1', ...(run.timezone ? { timezone: run.timezone } : {}) },
 	};
 }
 

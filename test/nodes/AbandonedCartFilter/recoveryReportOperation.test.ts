@@ -96,3 +96,51 @@ describe('Recovery Report', () => {
 		await expect(report({ reportCurrency: 'euros' })).rejects.toThrow('Currency: "euros" is not a currency code such as EUR or USD.');
 	});
 });
+
+describe('Recovery Report from cart rows', () => {
+	/** The webhook template's Data table after a morning: two carts reminded, one of them ordered, one never reminded. */
+	const carts: IDataObject[] = [
+		{ id: 1, cart_id: 'demo-1001', createdAt: '2026-12-01T08:00:00.000Z', reminders_sent: 1, last_reminded_at: '2026-12-01T10:00:00.000Z', completed_at: '2026-12-01T10:30:00.000Z', order_total: 89.9 },
+		{ id: 2, cart_id: 'demo-1002', createdAt: '2026-12-02T02:05:00.000Z', reminders_sent: 0, last_reminded_at: '', completed_at: '', order_total: null },
+		{ id: 3, cart_id: 'demo-1008', createdAt: '2026-12-01T08:10:00.000Z', reminders_sent: 1, last_reminded_at: '2026-12-01T10:00:00.000Z', completed_at: '', order_total: null },
+	];
+	const fromCarts = (items: IDataObject[], run: { continueOnFail?: boolean } = {}) =>
+		runFilter({ items, parameters: { operation: 'recoveryReport', reportSource: 'cartRows' }, timezone: 'America/New_York', ...run });
+
+	it('counts the carts into days of the workflow time zone, attributes the order, and pairs the page to every row', async () => {
+		const [out] = await fromCarts(carts);
+		expect(out).toHaveLength(1);
+		expect(totalsOf(out[0])).toEqual({
+			cartsSeen: 3,
+			reminded: 2,
+			recovered: 1,
+			recoveredRevenue: 89.9,
+			rate: 0.5,
+			steps: [{ step: 1, reminded: 2, recovered: 1, rate: 0.5 }],
+		});
+		// demo-1002 came at 02:05 UTC on the 2nd: 21:05 on the 1st in New York
+		expect((out[0].json.days as IDataObject[]).map((d) => d.day)).toEqual(['2026-12-01']);
+		expect(out[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(String(out[0].json.html)).toContain('$89.90');
+	});
+
+	it('answers an empty Data table (one empty item under Always Output Data) with the "no figures yet" page', async () => {
+		const [out] = await fromCarts([{}]);
+		expect(out.map((item) => [item.json.days, item.json.unreadableRows, item.json.error])).toEqual([[[], 0, undefined]]);
+		expect(String(out[0].json.html)).toContain('No reminders recorded yet');
+	});
+
+	it('with Continue On Fail, leaves out the cart it cannot read, naming its item, and counts the rest', async () => {
+		const [out] = await fromCarts([carts[0], { ...carts[1], createdAt: 'soon' }, carts[2]], { continueOnFail: true });
+		const [page, failed] = out;
+		expect(totalsOf(page)).toMatchObject({ cartsSeen: 2, reminded: 2, recovered: 1 });
+		expect(page.json.unreadableRows).toBe(1);
+		expect(failed.json.error).toMatch(/^Cart demo-1002's first-seen time "soon"/);
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect(failed.error?.description).toContain('Each item must be one cart row');
+	});
+
+	it('stops without Continue On Fail, naming the item', async () => {
+		await expect(fromCarts([carts[0], { cart_id: 'x' }])).rejects.toMatchObject({ name: 'NodeOperationError', context: { itemIndex: 1 } });
+	});
+});
