@@ -4,21 +4,15 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { couponSettingsOf, couponValues, NO_CODE_LEFT, type CouponOutcome, type CouponParameters, type CouponValues } from './coupon';
+import { couponValues, NO_CODE_LEFT, type CouponOutcome, type CouponSettings, type CouponValues } from './coupon';
 import type { ItemStatus } from './results';
 
 /** Statuses whose contact got this run's fields: only there does the item say what its coupon was. */
 const WRITTEN: ItemStatus[] = ['created', 'added', 're-added', 'already-on-list'];
 
-/** The item's coupon fields; throws InvalidParameterError for the settings, InvalidInputError for the item's code or expiry. */
-export function readCoupon(
-	context: IExecuteFunctions,
-	json: unknown,
-	parameters: CouponParameters,
-	step: number,
-	locale: string,
-): CouponValues {
-	return couponValues(json, couponSettingsOf(parameters), { step, locale, timeZone: context.getTimezone() });
+/** The item's coupon fields; throws InvalidInputError for the item's code or expiry. */
+export function readCoupon(context: IExecuteFunctions, json: unknown, settings: CouponSettings, step: number, locale: string): CouponValues {
+	return couponValues(json, settings, { step, locale, timeZone: context.getTimezone() });
 }
 
 /** Puts `coupon` on each item whose contact was written, and warns once for the run when shoppers got no code from an empty pool. */

@@ -5,6 +5,7 @@ import { MAX_CUSTOM_FIELD_VALUE_LENGTH, MAX_CUSTOM_FIELDS_PER_ACCOUNT } from '..
 import { addShoppersToList } from '../addToList';
 import { cartItemsOption, cartItemsSettingsOf, cartItemValues, withCartContents, type CartItemsParameters } from '../cartItems';
 import { couponOption, type CouponOutcome, type CouponParameters } from '../coupon';
+import { couponSettingsOf } from '../coupon';
 import { readCoupon, reportCoupons } from '../couponOption';
 import type { ConsentPolicy, RepeatPolicy } from '../decide';
 import { forEachList, groupByList, readListReference, unreadableItem, type ListGroup } from '../items';
@@ -244,6 +245,25 @@ interface AddOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Settings compiled from run-wide parameters, once per run and only when an item needs them; a bad setting is thrown
+ * again for every item that needs it, so each fails with its own index, as when each compiled its own.
+ */
+function compiledOnce<T>(compile: () => T): () => T {
+	let settled: { value: T } | { error: unknown } | undefined;
+	return () => {
+		if (!settled) {
+			try {
+				settled = { value: compile() };
+			} catch (error) {
+				settled = { error };
+			}
+		}
+		if ('error' in settled) throw settled.error;
+		return settled.value;
+	};
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as AddOptions;
@@ -258,6 +278,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const cartItems = options.cartItems?.settings;
 	const couponParameters = options.coupon?.settings;
+	const cartItemsSettings = compiledOnce(() => cartItemsSettingsOf(cartItems ?? {}));
+	const couponSettings = compiledOnce(() => couponSettingsOf(couponParameters ?? {}));
 	const usesStep = cartItems !== undefined || couponParameters !== undefined || recoveryLinks !== undefined;
 
 	const results: ItemResult[] = [];
@@ -274,9 +296,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				? reminderStep(options.reminderStep === undefined ? defaultReminderStepOf(json) : this.getNodeParameter('options.reminderStep', itemIndex))
 				: 1;
 			const locale = cartItems ? String(this.getNodeParameter('options.cartItems.settings.locale', itemIndex, '') ?? '') : '';
-			const contents = cartItems ? cartItemValues(json, cartItemsSettingsOf(cartItems), locale, step) : undefined;
+			const contents = cartItems ? cartItemValues(json, cartItemsSettings(), locale, step) : undefined;
 			if (contents) cartFields = withCartContents(cartFields, contents);
-			const coupon = couponParameters ? readCoupon(this, json, couponParameters, step, locale) : undefined;
+			const coupon = couponParameters ? readCoupon(this, json, couponSettings(), step, locale) : undefined;
 			if (coupon) cartFields = withCartContents(cartFields, coupon);
 			coupons[itemIndex] = coupon?.coupon;
 			if (recoveryLinks) cartFields = withSignedRecoveryLink(this, itemIndex, recoveryLinks, cartFields, step);

@@ -154,6 +154,17 @@ describe('Cart Items', () => {
 		expect(fakeCc.control.findContactByEmail('shopper2@example.com')).toBeUndefined();
 	});
 
+	it('fails every item alike, each on its own, when a Cart Items setting is wrong (compiled once per run)', async () => {
+		const { json } = await runNode(fakeCc, withCartItems({ settings: { itemsField: 'line..items' } }), [cart(1, LINE_ITEMS), cart(2, LINE_ITEMS)], { continueOnFail: true });
+
+		expect(json.map((item) => [item.status, item.reason])).toEqual([
+			['failed', 'invalid-parameter'],
+			['failed', 'invalid-parameter'],
+		]);
+		expect(json[0].error).toBe(json[1].error);
+		expect(fakeCc.control.findContactByEmail('shopper1@example.com')).toBeUndefined();
+	});
+
 	it('fails the item whose currency is not a currency code, and writes nothing for it', async () => {
 		const { json } = await runNode(fakeCc, withCartItems(), [cart(1, LINE_ITEMS, { currency: 'euro' }), cart(2, LINE_ITEMS)], { continueOnFail: true });
 
