@@ -6,7 +6,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
-import { DEFAULT_LOCALE, MoneyError } from '../shared/money';
+import { DEFAULT_LOCALE } from '../shared/locale';
+import { MoneyError } from '../shared/money';
 import { plainNumber } from '../shared/numbers';
 import {
 	cartContentFieldLabels,

@@ -9,7 +9,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_CUSTOM_FIELD_VALUE_LENGTH } from '../ConstantContact/limits';
 import { compilePath, readPath, type CompiledPath } from '../shared/fieldPaths';
-import { DEFAULT_LOCALE } from '../shared/money';
+import { intlLocale } from '../shared/locale';
 import { plainNumber } from '../shared/numbers';
 import { DEFAULT_TOTAL_FIELD, type CartItemValues } from './cartItems';
 import { InvalidInputError, InvalidParameterError } from './results';
@@ -191,10 +191,5 @@ export function expiryDate(value: unknown, path: CompiledPath, { locale, timeZon
 }
 
 function longDate(ms: number, locale: string, timeZone: string): string {
-	try {
-		return new Intl.DateTimeFormat(locale.trim() || DEFAULT_LOCALE, { dateStyle: 'long', timeZone }).format(ms);
-	} catch {
-		// An unknown locale tag is one shopper's data problem: their date is written in English.
-		return new Intl.DateTimeFormat(DEFAULT_LOCALE, { dateStyle: 'long', timeZone }).format(ms);
-	}
+	return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeZone }).format(ms);
 }

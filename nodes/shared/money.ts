@@ -1,5 +1,5 @@
 /** Money as the shopper reads it, in their currency and locale. Shared by both nodes; plain TypeScript, no n8n here. */
-export const DEFAULT_LOCALE = 'en-US';
+import { intlLocale } from './locale';
 
 /** A currency that is not an ISO 4217 code: the item is reported with this sentence. */
 export class MoneyError extends Error {}
@@ -8,12 +8,5 @@ export class MoneyError extends Error {}
 export function formatMoney(amount: number, currency: string, locale: string): string {
 	const code = currency.trim().toUpperCase();
 	if (!/^[A-Z]{3}$/.test(code)) throw new MoneyError(`"${currency}" is not a currency code such as EUR or USD.`);
-	let format: Intl.NumberFormat;
-	try {
-		format = new Intl.NumberFormat(locale.trim() || DEFAULT_LOCALE, { style: 'currency', currency: code });
-	} catch {
-		// An unknown locale tag ("english") is a data problem of one shopper: their total is written in English.
-		format = new Intl.NumberFormat(DEFAULT_LOCALE, { style: 'currency', currency: code });
-	}
-	return format.format(amount);
+	return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency: code }).format(amount);
 }

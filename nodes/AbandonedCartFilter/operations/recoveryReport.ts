@@ -8,7 +8,8 @@ import {
 	type IPairedItemData,
 } from 'n8n-workflow';
 
-import { DEFAULT_LOCALE, formatMoney, MoneyError } from '../../shared/money';
+import { DEFAULT_LOCALE } from '../../shared/locale';
+import { formatMoney, MoneyError } from '../../shared/money';
 import { cartRowFigures } from '../cartRowFigures';
 import { attributionWindowProperty, fieldPathOption } from '../description';
 import { readDailyFigures, renderRecoveryReport, reportTotals, type DailyFigures } from '../recoveryReport';
