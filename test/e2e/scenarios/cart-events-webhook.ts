@@ -52,8 +52,19 @@ export function zoneWithLocalHour(hours: number[], at = new Date()): string {
 export interface DemoCart {
 	label: string;
 	event: Record<string, unknown>;
-	expected: { decision: 'send' | 'wait' | 'skip'; reason: string; reachesList: boolean };
+	expected: { decision: 'send' | 'wait' | 'skip'; reason: string; reachesList: boolean; itemsSummary: string; cartTotal: string };
 }
+
+/** A small tea shop's line items, as the shop's cart event sends them. */
+const item = (name: string, quantity: number, price: number, slug: string) => ({
+	name,
+	quantity,
+	price,
+	image_url: `https://shop.example.com/img/${slug}.jpg`,
+	product_url: `https://shop.example.com/p/${slug}`,
+});
+const MUGS_AND_TOWEL = { item_count: 3, items: [item('Blue Mug', 2, 24.95, 'blue-mug'), item('Linen Tea Towel', 1, 40, 'tea-towel')] };
+const MUGS_AND_TOWEL_SUMMARY = '2 × Blue Mug and Linen Tea Towel';
 
 /** A realistic morning in a small shop; the template's quiet hours are 21:00-08:00 in the shopper's zone. */
 export function demoCarts(now = new Date()): DemoCart[] {
@@ -62,15 +73,33 @@ export function demoCarts(now = new Date()): DemoCart[] {
 	const night = zoneWithLocalHour([1, 2, 3, 4, 5], now);
 	const cart = (id: string, email: string, firstName: string, fields: IDataObject) =>
 		cartEvent(cartRow({ id, email, first_name: firstName, item_count: 2, total: '89.90', currency: 'USD', timezone: day }, { now: now.getTime() }), fields);
+	const usual = { itemsSummary: MUGS_AND_TOWEL_SUMMARY, cartTotal: '$89.90' };
 	return [
-		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120) }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
-		{ label: 'recent (10 min)', event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19 }), expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false } },
-		{ label: 'purchased', event: cart('demo-1003', 'carol.buyer@example.com', 'Carol', { updated_at: ago(180), status: 'paid', total: 240 }), expected: { decision: 'skip', reason: 'purchase_status', reachesList: false } },
-		{ label: 'no consent', event: cart('demo-1004', 'dave.noconsent@example.com', 'Dave', { updated_at: ago(180), accepts_marketing: false }), expected: { decision: 'skip', reason: 'no_consent', reachesList: false } },
-		{ label: 'unsubscribed in CC', event: cart('demo-1005', 'erin.unsubscribed@example.com', 'Erin', { updated_at: ago(150) }), expected: { decision: 'send', reason: 'step_due', reachesList: false } },
-		{ label: 'bad email', event: cart('demo-1006', 'not-an-email', 'Typo', { updated_at: ago(200) }), expected: { decision: 'skip', reason: 'invalid_email', reachesList: false } },
-		{ label: `night in ${night}`, event: cart('demo-1007', 'kenji.night@example.com', 'Kenji', { updated_at: ago(180), timezone: night }), expected: { decision: 'wait', reason: 'quiet_hours', reachesList: false } },
-		{ label: 'existing customer', event: cart('demo-1008', 'grace.customer@example.com', 'Grace', { updated_at: ago(300), total: 129.99, item_count: 4 }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
+		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120), ...MUGS_AND_TOWEL }), expected: { decision: 'send', reason: 'step_due', reachesList: true, ...usual } },
+		{
+			label: 'recent (10 min)',
+			event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19, item_count: 1, items: [item('Tea Sampler', 1, 19, 'tea-sampler')] }),
+			expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false, itemsSummary: 'Tea Sampler', cartTotal: '$19.00' },
+		},
+		{
+			label: 'purchased',
+			event: cart('demo-1003', 'carol.buyer@example.com', 'Carol', { updated_at: ago(180), status: 'paid', total: 240, item_count: 1, items: [item('Cast Iron Teapot', 1, 240, 'cast-iron-teapot')] }),
+			expected: { decision: 'skip', reason: 'purchase_status', reachesList: false, itemsSummary: 'Cast Iron Teapot', cartTotal: '$240.00' },
+		},
+		{ label: 'no consent', event: cart('demo-1004', 'dave.noconsent@example.com', 'Dave', { updated_at: ago(180), accepts_marketing: false, ...MUGS_AND_TOWEL }), expected: { decision: 'skip', reason: 'no_consent', reachesList: false, ...usual } },
+		{ label: 'unsubscribed in CC', event: cart('demo-1005', 'erin.unsubscribed@example.com', 'Erin', { updated_at: ago(150), ...MUGS_AND_TOWEL }), expected: { decision: 'send', reason: 'step_due', reachesList: false, ...usual } },
+		{ label: 'bad email', event: cart('demo-1006', 'not-an-email', 'Typo', { updated_at: ago(200), ...MUGS_AND_TOWEL }), expected: { decision: 'skip', reason: 'invalid_email', reachesList: false, ...usual } },
+		{ label: `night in ${night}`, event: cart('demo-1007', 'kenji.night@example.com', 'Kenji', { updated_at: ago(180), timezone: night, ...MUGS_AND_TOWEL }), expected: { decision: 'wait', reason: 'quiet_hours', reachesList: false, ...usual } },
+		{
+			label: 'existing customer',
+			event: cart('demo-1008', 'grace.customer@example.com', 'Grace', {
+				updated_at: ago(300),
+				total: 129.99,
+				item_count: 4,
+				items: [item('Ceramic Teapot', 1, 59.99, 'ceramic-teapot'), item('Blue Mug', 2, 24.95, 'blue-mug'), item('Matcha Whisk', 1, 20.1, 'matcha-whisk')],
+			}),
+			expected: { decision: 'send', reason: 'step_due', reachesList: true, itemsSummary: 'Ceramic Teapot, 2 × Blue Mug and Matcha Whisk', cartTotal: '$129.99' },
+		},
 	];
 }
 
@@ -308,12 +337,18 @@ export const cartEventsWebhook: Scenario = {
 			if (expected.reachesList) {
 				const fields = customFieldsOf(standIn, String(event.email));
 				expect(fields.ac_recovery_url === event.recovery_url, `${event.email} has ac_recovery_url ${fields.ac_recovery_url}`);
-				expect(String(fields.ac_cart_total).startsWith(String(event.total)), `${event.email} has ac_cart_total ${fields.ac_cart_total}`);
+				// Cart Items read the line items back from the row's items_json text (a Data table has no list type)
+				expect(fields.ac_items_summary === expected.itemsSummary, `${event.email} has ac_items_summary ${JSON.stringify(fields.ac_items_summary)}, expected ${JSON.stringify(expected.itemsSummary)}`);
+				expect(fields.ac_cart_total === expected.cartTotal, `${event.email} has ac_cart_total ${JSON.stringify(fields.ac_cart_total)}, expected ${expected.cartTotal}`);
+				expect(fields.ac_item1_name === (event.items as Array<{ name: string }>)[0].name && fields.ac_step === '1', `${event.email} has ac_item1_name ${fields.ac_item1_name}, ac_step ${fields.ac_step}`);
 				const row = rows.find((r) => r.cart_id === event.cart_id);
 				expect(row?.reminders_sent === 1, `the Data table row of ${event.cart_id} records ${row?.reminders_sent} reminders`);
 			}
 		}
 		expect(permissionOf(standIn, 'erin.unsubscribed@example.com') === 'unsubscribed', 'the unsubscribed shopper was resubscribed');
+		// No reminder reached Erin, so her row counts none (the report reads reminders_sent); she has no consent from now on
+		const erin = rows.find((r) => r.email === 'erin.unsubscribed@example.com');
+		expect(erin?.reminders_sent === 0 && erin?.marketing_consent === false, `the unsubscribed shopper's row records reminders_sent ${erin?.reminders_sent}, marketing_consent ${erin?.marketing_consent}`);
 		expect(standIn.control.permissionChanges().length === 0, `permissions changed: ${JSON.stringify(standIn.control.permissionChanges())}`);
 		expect(listMemberships(standIn, 'grace.customer@example.com').includes(account.customersListId), 'the existing customer lost their other list');
 
@@ -322,6 +357,8 @@ export const cartEventsWebhook: Scenario = {
 		await expectRunSucceeded(shop, second, 'the second scheduled run');
 		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
 		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
+		const erinAgain = (await dataTableRows(shop)).find((r) => r.email === 'erin.unsubscribed@example.com');
+		expect(erinAgain?.last_reason === 'no_consent', `the second run decided the unsubscribed shopper's cart ${erinAgain?.last_decision}/${erinAgain?.last_reason}, expected skip/no_consent`);
 		// ... and nothing of it in the workflow's static data, which n8n would load and save whole with every execution
 		const staticData = JSON.stringify(await n8n.exportedStaticData(shop.workflowId));
 		expect(!staticData.includes('abandonedCartFilter:'), `the workflow's static data holds a reminder memory: ${staticData.slice(0, 300)}`);
@@ -341,6 +378,6 @@ export const cartEventsWebhook: Scenario = {
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries for Alice and Grace; Erin counted no reminder; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
 	},
 };
