@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { cartEvent, cartRow } from '../../support/carts';
+import { shopVerifiesLink, tamperedLink } from '../../support/shopVerifiesLink';
 import { authorizationCodeDance } from '../../support/oauth';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
 import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
@@ -15,7 +16,7 @@ import { credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
-import { newShopSecret, postSigned, type ShopSecret } from '../signing';
+import { newLinkSecret, newShopSecret, postSigned, withSignedRecoveryLinks, type ShopSecret } from '../signing';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
 import { connectedN8n } from './credential';
 
@@ -303,6 +304,8 @@ export function outcomes(carts: DemoCart[], rows: Array<Record<string, any>>, st
 }
 
 const SCHEDULE_SECONDS = 30;
+/** The template's Signed Recovery Link → URL Template, before the token. */
+const SIGNED_LINK_PREFIX = 'https://shop.example.com/cart/restore?token=v1.';
 
 /**
  * What workflows/README.md tells n8n 1.x users of the webhook template to set. n8n 1.x's default SQLite driver (one
@@ -320,7 +323,10 @@ export const cartEventsWebhook: Scenario = {
 	async run(context) {
 		const { n8n, standIn, credential } = await connectedN8n(context, DATA_TABLE_SQLITE_ENV);
 		const account = seedDemoAccount(standIn);
-		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS);
+		// The template ships Signed Recovery Link off (it needs a Cart Link Secret credential); the shop turns it on
+		const linkSecret = newLinkSecret();
+		await n8n.importCredentials([linkSecret.entry]);
+		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS, { adjust: (w) => withSignedRecoveryLinks(w, linkSecret.credential) });
 		const carts = demoCarts();
 		const sent = await sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
 		const first = await scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 60) * 1000);
@@ -336,7 +342,13 @@ export const cartEventsWebhook: Scenario = {
 			expect(got.automationEntries === (expected.reachesList ? 1 : 0), `${event.email} entered the automation ${got.automationEntries} times`);
 			if (expected.reachesList) {
 				const fields = customFieldsOf(standIn, String(event.email));
-				expect(fields.ac_recovery_url === event.recovery_url, `${event.email} has ac_recovery_url ${fields.ac_recovery_url}`);
+				// The shop's restore page checks the link with the Node.js snippet of docs/recovery-links.md
+				const link = String(fields.ac_recovery_url);
+				const check = shopVerifiesLink(link, linkSecret.secret);
+				expect(check.verified && check.cartId === event.cart_id, `${event.email}'s ac_recovery_url ${link} does not verify to ${event.cart_id}: ${JSON.stringify(check)}`);
+				expect(link.startsWith(SIGNED_LINK_PREFIX) && new URL(link).searchParams.get('utm_content') === 'step-1', `${event.email}'s link is not the signed one of step 1: ${link}`);
+				const forged = shopVerifiesLink(tamperedLink(link), linkSecret.secret);
+				expect(!forged.verified, `a tampered copy of ${event.email}'s link verified: ${JSON.stringify(forged)}`);
 				// Cart Items read the line items back from the row's items_json text (a Data table has no list type)
 				expect(fields.ac_items_summary === expected.itemsSummary, `${event.email} has ac_items_summary ${JSON.stringify(fields.ac_items_summary)}, expected ${JSON.stringify(expected.itemsSummary)}`);
 				expect(fields.ac_cart_total === expected.cartTotal, `${event.email} has ac_cart_total ${JSON.stringify(fields.ac_cart_total)}, expected ${expected.cartTotal}`);
@@ -378,6 +390,6 @@ export const cartEventsWebhook: Scenario = {
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries for Alice and Grace; Erin counted no reminder; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; Erin counted no reminder; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
 	},
 };
