@@ -4,6 +4,8 @@
  * through n8n's REST API as the editor does), the schedule finds due carts, and an order-placed event takes the
  * shopper off the list. The demo (`npm run demo`) runs the same flow, so the pieces are exported.
  */
+import { randomBytes } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
@@ -11,7 +13,7 @@ import { cartEvent, cartRow } from '../../support/carts';
 import { shopVerifiesLink, tamperedLink } from '../../support/shopVerifiesLink';
 import { authorizationCodeDance } from '../../support/oauth';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
-import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
+import { delay, type CredentialEntry, type N8nInstance, type WorkflowJson } from '../n8n';
 import { credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
@@ -19,11 +21,15 @@ import { expect, type Scenario, type ScenarioContext } from '../scenario';
 import { newLinkSecret, newShopSecret, postSigned, withSignedRecoveryLinks, type ShopSecret } from '../signing';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
 import { connectedN8n } from './credential';
+import { getPage, stepRowsOf, tilesOf, type Answer } from './recovery-report';
 
 export const WEBHOOK_TEMPLATE = 'cart-events-webhook.json';
 export const WEBHOOK_TEMPLATE_TRIGGER = 'Every 15 Minutes';
 export const WEBHOOK_PATH = 'cart-events';
 export const REMINDER_LIST = 'Abandoned cart reminders';
+/** The template's second trigger: the password-protected report page (GET, Basic Auth). */
+export const REPORT_PATH = 'abandoned-cart-report';
+const REPORT_WEBHOOK_NODE = 'Report Page';
 const DATA_TABLE_NODE = 'n8n-nodes-base.dataTable';
 
 /** The Data table the template names, with the columns its nodes write and filter on (the template is the source). */
@@ -127,8 +133,35 @@ export function withDataTablePicked(workflow: WorkflowJson, tableId: string, tab
 	return copy;
 }
 
+/** Where the report page is and the Basic Auth login it asks for (the demo prints it for the user). */
+export interface ReportLogin {
+	url: string;
+	user: string;
+	password: string;
+	/** The Authorization header of that login. */
+	authorization: string;
+}
+
+/** A fresh Basic Auth credential for the report page, as a marketer would create it. */
+function newReportLogin(): { entry: CredentialEntry; user: string; password: string } {
+	const user = 'marketing';
+	const password = randomBytes(18).toString('base64url');
+	return { user, password, entry: { id: 'reportLoginE2e01', name: 'Report page login', type: 'httpBasicAuth', data: { user, password } } };
+}
+
+/** The Report Page webhook pointed at the Basic Auth credential (the template ships without credentials). */
+function withReportLogin(workflow: WorkflowJson, credential: CredentialRef): WorkflowJson {
+	const copy = structuredClone(workflow);
+	const webhook = copy.nodes.find((n) => n.name === REPORT_WEBHOOK_NODE);
+	if (!webhook) throw new Error(`${WEBHOOK_TEMPLATE} has no node named ${REPORT_WEBHOOK_NODE}`);
+	webhook.credentials = { httpBasicAuth: { id: credential.id, name: credential.name } };
+	return copy;
+}
+
 export interface CartEventsShop {
 	rest: N8nRest;
+	/** The report page and its login. */
+	report: ReportLogin;
 	/** The secret the shop signs its webhook requests with (also in n8n as the Shop Webhook Secret credential). */
 	secret: string;
 	workflowId: string;
@@ -156,10 +189,12 @@ export async function startCartEventsShop(
 	const spec = dataTableSpec();
 	const table = await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec);
 	await n8n.stopProcess(setup);
-	await n8n.importCredentials([shopSecret.entry]);
+	const login = newReportLogin();
+	await n8n.importCredentials([shopSecret.entry, login.entry]);
 
 	const credentials = { constantContactOAuth2Api: credential, shopWebhookSecretApi: shopSecret.credential };
 	let workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), credentials), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
+	workflow = withReportLogin(workflow, login.entry);
 	// n8n 1.x finds a Data table only by id, as the editor stores it once the table is picked from the list.
 	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, table.id, spec.name);
 	if (options.adjust) workflow = options.adjust(workflow);
@@ -167,8 +202,58 @@ export async function startCartEventsShop(
 	await n8n.activateWorkflow(workflowId);
 	await n8n.start();
 	await rest.login();
-	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH], workflows: [workflowId] }, { rest });
-	return { rest, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
+	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH, { path: REPORT_PATH, method: 'GET' }], workflows: [workflowId] }, { rest });
+	const report: ReportLogin = {
+		url: `${n8n.baseUrl}/webhook/${REPORT_PATH}`,
+		user: login.user,
+		password: login.password,
+		authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}`,
+	};
+	return { rest, report, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
+}
+
+export interface ReportView extends Answer {
+	/** The page's tiles, label -> value ("Carts seen" -> "8"). */
+	tiles: Record<string, string>;
+	steps: Array<{ step: number; reminded: number; recovered: number }>;
+}
+
+/** The report page as a browser gets it, with the login or without. */
+export async function reportPage(shop: CartEventsShop, withLogin = true): Promise<ReportView> {
+	const answer = await getPage(shop.report.url, withLogin ? { authorization: shop.report.authorization } : {});
+	return { ...answer, tiles: tilesOf(answer.body), steps: stepRowsOf(answer.body) };
+}
+
+/** Fails unless the page answered with these tiles (the others are not checked). */
+export async function expectReport(shop: CartEventsShop, page: ReportView, tiles: Record<string, string>, when: string): Promise<void> {
+	if (page.status !== 200) {
+		const [last] = await shop.rest.executions(shop.workflowId);
+		const why = last && last.status !== 'success' ? await shop.rest.failureOf(last.id).catch(() => '') : '';
+		expect(false, `${when} the report page answered ${page.status}: ${page.body.slice(0, 300)} ${why}`);
+	}
+	expect(page.type.startsWith('text/html'), `${when} the report page came as "${page.type}", not text/html`);
+	const wrong = Object.entries(tiles).filter(([label, value]) => page.tiles[label] !== value);
+	expect(wrong.length === 0, `${when} the report page shows ${JSON.stringify(page.tiles)}; expected ${JSON.stringify(tiles)}`);
+}
+
+/** The report page's figures in one line: "Carts seen 8, reminders sent 2, recovered 1, revenue $89.90, rate 50.0 %". */
+export function reportSummary(page: ReportView): string {
+	if (page.status !== 200) return `the report page answered ${page.status}`;
+	const t = page.tiles;
+	return `Carts seen ${t['Carts seen']}, reminders sent ${t['Reminders sent']}, recovered ${t['Carts recovered']}, revenue ${t['Recovered revenue']}, rate ${t['Recovery rate']}`;
+}
+
+/**
+ * The demo's line about the one order it places, from what n8n computed: the step the report page credits, and the
+ * order's total and times as the template wrote them into the cart's row.
+ */
+export function recoveredLine(email: string, row: Record<string, any> | undefined, page: ReportView): { ok: boolean; line: string } {
+	if (!row?.completed_at) return { ok: false, line: `${email}'s order is not in the Data table` };
+	const amount = `${Number(row.order_total ?? row.total).toFixed(2)} ${row.currency}`;
+	const credited = page.steps.filter((s) => s.recovered > 0);
+	if (page.tiles['Carts recovered'] !== '1' || credited.length !== 1) return { ok: false, line: `${email} ordered ${amount}: NOT credited to a reminder (${reportSummary(page)})` };
+	const hours = (Date.parse(row.completed_at) - Date.parse(row.last_reminded_at)) / 3_600_000;
+	return { ok: true, line: `${email} ordered ${amount}: recovered, reminder ${credited[0].step}, ${hours.toFixed(1)} h after it (the report page: ${page.tiles['Recovered revenue']} recovered revenue)` };
 }
 
 export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<string, any>>> {
@@ -233,6 +318,8 @@ export interface DemoMorning {
 	carts: DemoCart[];
 	/** The first scheduled run after the carts arrived: the one that decided them. */
 	run: { id: string; status: string; startedAt: string };
+	/** The Cart Link Secret the links are signed with (the shop checks them with it). */
+	linkSecret: ShopSecret;
 }
 
 /**
@@ -255,12 +342,16 @@ export async function demoMorning(
 	const account = seedDemoAccount(standIn);
 	const tokens = await authorizationCodeDance(standIn, `${n8n.baseUrl}/rest/oauth2-credential/callback`);
 	const credential = credentialEntry(standIn, tokens, 'demoConstantContact', 'Constant Contact (demo stand-in)');
-	await step('importing the connected credential with n8n import:credentials', 'usually 10–30 s', () => n8n.importCredentials([credential]));
-	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance`);
+	const linkSecret = newLinkSecret('demoLinkSecret01', 'Cart Link Secret (demo)');
+	await step('importing the connected credential with n8n import:credentials', 'usually 10–30 s', () => n8n.importCredentials([credential, linkSecret.entry]));
+	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance; a Cart Link Secret credential turns on the signed recovery links`);
 
 	say('n8n starts twice: first to create the owner account and the Data table "abandoned_carts", then with the "Cart events by webhook" template active');
 	const shop = await step("starting n8n until the template's webhook and schedule are live", 'usually 30–90 s', () =>
-		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, { workflowId: options.workflowId }),
+		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, {
+			workflowId: options.workflowId,
+			adjust: (workflow) => withSignedRecoveryLinks(workflow, linkSecret.credential),
+		}),
 	);
 	const carts = demoCarts();
 	const sent = await step(
@@ -272,7 +363,7 @@ export async function demoMorning(
 	const run = await step('waiting for the scheduled reminder run to finish', `usually under ${seconds + 10} s`, () =>
 		scheduledRunAfter(shop, sent, (seconds + 90) * 1000),
 	);
-	return { standIn, account, shop, carts, run };
+	return { standIn, account, shop, carts, run, linkSecret };
 }
 
 export interface CartOutcome {
@@ -304,6 +395,8 @@ export function outcomes(carts: DemoCart[], rows: Array<Record<string, any>>, st
 }
 
 const SCHEDULE_SECONDS = 30;
+/** What Alice's order comes to (the order event's total, the report's revenue). */
+export const ALICE_ORDER_TOTAL = 89.9;
 /** The template's Signed Recovery Link → URL Template, before the token. */
 const SIGNED_LINK_PREFIX = 'https://shop.example.com/cart/restore?token=v1.';
 
@@ -375,9 +468,15 @@ export const cartEventsWebhook: Scenario = {
 		const staticData = JSON.stringify(await n8n.exportedStaticData(shop.workflowId));
 		expect(!staticData.includes('abandonedCartFilter:'), `the workflow's static data holds a reminder memory: ${staticData.slice(0, 300)}`);
 
+		// The report page: the marketer's login only; the figures the table holds (Erin reached no list, so 2 reminders)
+		const anonymous = await reportPage(shop, false);
+		expect(anonymous.status === 401 && !anonymous.body.includes('Carts seen'), `without the login the report page answered ${anonymous.status}: ${anonymous.body.slice(0, 200)}`);
+		const before = await reportPage(shop);
+		await expectReport(shop, before, { 'Carts seen': '8', 'Reminders sent': '2', 'Carts recovered': '0' }, 'before any order');
+
 		// Alice orders: the webhook marks her cart ordered at once; the next scheduled run takes her off the list.
 		const alice = carts[0].event;
-		const order = await takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001' });
+		const order = await takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001', total: ALICE_ORDER_TOTAL });
 		expect(order.answer.status === 200, `the order-placed event answered ${order.answer.status}: ${JSON.stringify(order.answer.body).slice(0, 300)}`);
 		const aliceRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(aliceRow?.order_id === 'order-7001' && aliceRow?.completed_at, `Alice's cart row was not marked ordered: ${JSON.stringify(aliceRow)}`);
@@ -386,10 +485,18 @@ export const cartEventsWebhook: Scenario = {
 		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order and a scheduled run`);
 		const removedRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(Boolean(removedRow?.removed_from_list_at) && String(removedRow?.contact_status).startsWith('removed'), `Alice's cart row does not record the removal: ${JSON.stringify(removedRow)}`);
+		// ... and the report page credits her order to the first reminder, with its total
+		const after = await reportPage(shop);
+		await expectReport(shop, after, { 'Carts seen': '8', 'Reminders sent': '2', 'Carts recovered': '1', 'Recovered revenue': '$89.90' }, "after Alice's order");
+		expect(removedRow?.order_total === ALICE_ORDER_TOTAL, `Save Order wrote order_total ${removedRow?.order_total}, expected the order event's total ${ALICE_ORDER_TOTAL}`);
+		const recovered = recoveredLine(String(alice.email), removedRow, after);
+		expect(recovered.ok, recovered.line);
+		const stepOne = after.steps.find((row) => row.step === 1);
+		expect(stepOne?.reminded === 2 && stepOne?.recovered === 1, `the report page's step rows are ${JSON.stringify(after.steps)}; expected reminder 1: 2 reminded, 1 recovered`);
 		const violations = standIn.control.contractViolations();
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; Erin counted no reminder; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; Erin counted no reminder; report page 401 without login, then ${Object.entries(before.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her; report page after: ${Object.entries(after.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}`;
 	},
 };
