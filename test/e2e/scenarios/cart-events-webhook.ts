@@ -252,8 +252,9 @@ export function recoveredLine(email: string, row: Record<string, any> | undefine
 	const amount = `${Number(row.order_total ?? row.total).toFixed(2)} ${row.currency}`;
 	const credited = page.steps.filter((s) => s.recovered > 0);
 	if (page.tiles['Carts recovered'] !== '1' || credited.length !== 1) return { ok: false, line: `${email} ordered ${amount}: NOT credited to a reminder (${reportSummary(page)})` };
-	const hours = (Date.parse(row.completed_at) - Date.parse(row.last_reminded_at)) / 3_600_000;
-	return { ok: true, line: `${email} ordered ${amount}: recovered, reminder ${credited[0].step}, ${hours.toFixed(1)} h after it (the report page: ${page.tiles['Recovered revenue']} recovered revenue)` };
+	const minutes = (Date.parse(row.completed_at) - Date.parse(row.last_reminded_at)) / 60_000;
+	const after = minutes < 60 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
+	return { ok: true, line: `${email} ordered ${amount}: recovered, reminder ${credited[0].step}, ${after} after it (the report page: ${page.tiles['Recovered revenue']} recovered revenue)` };
 }
 
 export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<string, any>>> {
