@@ -289,6 +289,21 @@ describe('cart-events-webhook.json: items, signed link and report page', () => {
 		expect(written.last_reminded_at).toMatch(/^=\{\{ \$json\.reminder\.reminderSent \?/);
 	});
 
+	it('ships coupons off: the pool nodes disabled, codes handed out one per shopper by position, claimed only for shoppers who reached the list', () => {
+		const find = node('Find Free Coupons') as TemplateNode & { disabled?: boolean; executeOnce?: boolean; position: number[] };
+		const claim = node('Claim Coupon Codes') as TemplateNode & { disabled?: boolean };
+		const addCodes = node('Add Coupon Codes') as TemplateNode & { position: number[] };
+		expect([find.disabled, claim.disabled, find.executeOnce]).toEqual([true, true, true]);
+		expect([find.parameters.dataTableId.value, claim.parameters.dataTableId.value]).toEqual(['cart_coupons', 'cart_coupons']);
+		// n8n runs the upper branch first: the free codes are read before Add Coupon Codes hands them out
+		expect(outputTargets(workflow, 'Abandoned Cart Filter')[0].sort()).toEqual(['Add Coupon Codes', 'Find Free Coupons']);
+		expect(find.position[1]).toBeLessThan(addCodes.position[1]);
+		expect(addCodes.parameters.assignments.assignments[0].value).toContain("$('Find Free Coupons').all()[$itemIndex]");
+		expect(outputTargets(workflow, 'Mark Reminders Sent')[0].sort()).toEqual(['Claim Coupon Codes', 'Save Reminder']);
+		expect(claim.parameters.filters.conditions[0].keyValue).toContain('$json.reminder.reminderSent');
+		expect(node('Add to Autoresponder List').parameters.options.coupon).toBeUndefined();
+	});
+
 	it('serves the report page behind Basic Auth from every cart row, with the order totals Save Order keeps', () => {
 		expect(node('Report Page').parameters).toMatchObject({ httpMethod: 'GET', path: 'abandoned-cart-report', authentication: 'basicAuth', responseMode: 'responseNode' });
 		expect(outputTargets(workflow, 'Report Page')).toEqual([['Get All Carts']]);

@@ -32,17 +32,29 @@ export const REPORT_PATH = 'abandoned-cart-report';
 const REPORT_WEBHOOK_NODE = 'Report Page';
 const DATA_TABLE_NODE = 'n8n-nodes-base.dataTable';
 
-/** The Data table the template names, with the columns its nodes write and filter on (the template is the source). */
-export function dataTableSpec(): { name: string; columns: Array<{ name: string; type: string }> } {
+export const CARTS_TABLE = 'abandoned_carts';
+/** The demo shop's coupon pool: more codes than shoppers due, so a code handed out twice would show. */
+export const DEMO_COUPON_CODES = ['TEA10-ALDER', 'TEA10-BIRCH', 'TEA10-CEDAR', 'TEA10-DAHLIA', 'TEA10-ELM'];
+/** The optional coupon pool (off as shipped): one row per code, `cart_id` and `claimed_at` written when claimed. */
+export const COUPONS_TABLE = 'cart_coupons';
+
+export interface DataTableSpec {
+	name: string;
+	columns: Array<{ name: string; type: string }>;
+}
+
+/** The Data tables the template names, each with the columns its nodes write and filter on (the template is the source). */
+export function dataTableSpecs(): DataTableSpec[] {
 	const workflow = template(WEBHOOK_TEMPLATE);
-	const columns = new Map<string, string>();
-	let name = '';
+	const tables = new Map<string, Map<string, string>>();
 	for (const node of workflow.nodes.filter((n) => n.type === DATA_TABLE_NODE)) {
-		name = String(node.parameters.dataTableId.value);
+		const name = String(node.parameters.dataTableId.value);
+		const columns = tables.get(name) ?? new Map<string, string>();
+		tables.set(name, columns);
 		for (const column of node.parameters.columns?.schema ?? []) columns.set(column.id, column.type);
 		for (const condition of node.parameters.filters?.conditions ?? []) if (!columns.has(condition.keyName)) columns.set(condition.keyName, 'string');
 	}
-	return { name, columns: [...columns].map(([column, type]) => ({ name: column, type })) };
+	return [...tables].map(([name, columns]) => ({ name, columns: [...columns].map(([column, type]) => ({ name: column, type })) }));
 }
 
 /** Zones from west to east; the one whose local hour falls in `hours` is picked, so timing never depends on the clock. */
@@ -124,13 +136,43 @@ export function seedDemoAccount(standIn: FakeConstantContact): DemoAccount {
 	return { reminderListId: String(reminders.list_id), customersListId: String(customers.list_id) };
 }
 
-/** Every Data table node pointed at the table by id, as after picking it "From List" in the editor. */
-export function withDataTablePicked(workflow: WorkflowJson, tableId: string, tableName: string): WorkflowJson {
+/** Every Data table node pointed at its table by id (name -> id), as after picking it "From List" in the editor. */
+export function withDataTablePicked(workflow: WorkflowJson, tableIds: Record<string, string>): WorkflowJson {
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes.filter((n) => n.type === DATA_TABLE_NODE)) {
-		node.parameters.dataTableId = { __rl: true, mode: 'list', value: tableId, cachedResultName: tableName };
+		const name = String(node.parameters.dataTableId.value);
+		if (!tableIds[name]) throw new Error(`no Data table "${name}" was created for "${node.name}"`);
+		node.parameters.dataTableId = { __rl: true, mode: 'list', value: tableIds[name], cachedResultName: name };
 	}
 	return copy;
+}
+
+/** The Coupon option of Add to Autoresponder List as the template's note says to set it. */
+const COUPON_OPTION = { settings: { codeField: 'coupon_code', fromStep: 1, minimumCartTotal: 0 } };
+
+/** Coupons on, as the note "Optional: a coupon code" says: its two Data table nodes enabled, the Coupon option set. */
+export function withCouponsOn(workflow: WorkflowJson): WorkflowJson {
+	const copy = structuredClone(workflow);
+	for (const name of ['Find Free Coupons', 'Claim Coupon Codes']) {
+		const node = copy.nodes.find((n) => n.name === name);
+		if (!node) throw new Error(`${WEBHOOK_TEMPLATE} has no node named ${name}`);
+		delete node.disabled;
+	}
+	for (const node of copy.nodes.filter((n) => String(n.type).endsWith('.addToAutoresponderList') && n.parameters.operation === 'addContact')) {
+		node.parameters.options = { ...(node.parameters.options ?? {}), coupon: COUPON_OPTION };
+	}
+	return copy;
+}
+
+/** Loads codes into the coupon pool, as a shop does in Data tables (the REST call the editor's table view makes). */
+export async function seedCoupons(shop: CartEventsShop, codes: string[]): Promise<void> {
+	await shop.rest.json('POST', `/rest/projects/${shop.projectId}/data-tables/${shop.couponTableId}/insert`, { data: codes.map((code) => ({ code })), returnType: 'count' });
+}
+
+/** The pool's claimed codes: code -> the cart it was claimed for. */
+export async function claimedCoupons(shop: CartEventsShop): Promise<Map<string, string>> {
+	const page = await shop.rest.json<{ data: Array<Record<string, any>> }>('GET', `/rest/projects/${shop.projectId}/data-tables/${shop.couponTableId}/rows?take=1000`);
+	return new Map(page.data.filter((row) => row.cart_id).map((row) => [String(row.code), String(row.cart_id)]));
 }
 
 /** Where the report page is and the Basic Auth login it asks for (the demo prints it for the user). */
@@ -167,6 +209,8 @@ export interface CartEventsShop {
 	workflowId: string;
 	projectId: string;
 	dataTableId: string;
+	/** The coupon pool's table (created with the others; the template uses it only with coupons on). */
+	couponTableId: string;
 }
 
 /**
@@ -186,8 +230,8 @@ export async function startCartEventsShop(
 	const rest = new N8nRest(n8n);
 	await (options.owner ?? ((r) => r.setUpOwner()))(rest);
 	const project = await rest.json<{ id: string }>('GET', '/rest/projects/personal');
-	const spec = dataTableSpec();
-	const table = await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec);
+	const tableIds: Record<string, string> = {};
+	for (const spec of dataTableSpecs()) tableIds[spec.name] = (await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec)).id;
 	await n8n.stopProcess(setup);
 	const login = newReportLogin();
 	await n8n.importCredentials([shopSecret.entry, login.entry]);
@@ -196,7 +240,7 @@ export async function startCartEventsShop(
 	let workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), credentials), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
 	workflow = withReportLogin(workflow, login.entry);
 	// n8n 1.x finds a Data table only by id, as the editor stores it once the table is picked from the list.
-	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, table.id, spec.name);
+	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, tableIds);
 	if (options.adjust) workflow = options.adjust(workflow);
 	await n8n.importWorkflow({ ...workflow, id: workflowId });
 	await n8n.activateWorkflow(workflowId);
@@ -209,7 +253,7 @@ export async function startCartEventsShop(
 		password: login.password,
 		authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}`,
 	};
-	return { rest, report, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
+	return { rest, report, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: tableIds[CARTS_TABLE], couponTableId: tableIds[COUPONS_TABLE] };
 }
 
 export interface ReportView extends Answer {
@@ -351,9 +395,11 @@ export async function demoMorning(
 	const shop = await step("starting n8n until the template's webhook and schedule are live", 'usually 30–90 s', () =>
 		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, {
 			workflowId: options.workflowId,
-			adjust: (workflow) => withSignedRecoveryLinks(workflow, linkSecret.credential),
+			adjust: (workflow) => withCouponsOn(withSignedRecoveryLinks(workflow, linkSecret.credential)),
 		}),
 	);
+	await seedCoupons(shop, DEMO_COUPON_CODES);
+	say(`coupons on (the template ships them off): ${DEMO_COUPON_CODES.length} codes in the Data table "${COUPONS_TABLE}"`);
 	const carts = demoCarts();
 	const sent = await step(
 		`waiting for the next ${seconds}-second schedule tick, then sending ${carts.length} cart events to ${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`,
@@ -420,7 +466,9 @@ export const cartEventsWebhook: Scenario = {
 		// The template ships Signed Recovery Link off (it needs a Cart Link Secret credential); the shop turns it on
 		const linkSecret = newLinkSecret();
 		await n8n.importCredentials([linkSecret.entry]);
-		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS, { adjust: (w) => withSignedRecoveryLinks(w, linkSecret.credential) });
+		// ... and so are coupons (two Data table nodes and the Coupon option), with a pool of codes
+		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS, { adjust: (w) => withCouponsOn(withSignedRecoveryLinks(w, linkSecret.credential)) });
+		await seedCoupons(shop, DEMO_COUPON_CODES);
 		const carts = demoCarts();
 		const sent = await sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
 		const first = await scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 60) * 1000);
@@ -452,6 +500,14 @@ export const cartEventsWebhook: Scenario = {
 			}
 		}
 		expect(permissionOf(standIn, 'erin.unsubscribed@example.com') === 'unsubscribed', 'the unsubscribed shopper was resubscribed');
+		// Each shopper on the list holds a code of the pool, none twice, and the pool records exactly those claims
+		const claims = await claimedCoupons(shop);
+		const onList = carts.filter((c) => c.expected.reachesList);
+		for (const { event } of onList) {
+			const code = customFieldsOf(standIn, String(event.email)).ac_coupon_code;
+			expect(DEMO_COUPON_CODES.includes(code) && claims.get(code) === event.cart_id, `${event.email} has ac_coupon_code ${JSON.stringify(code)}, which the pool records as claimed by ${claims.get(code)}`);
+		}
+		expect(claims.size === onList.length, `the pool records ${claims.size} claims (${JSON.stringify([...claims])}); expected one per shopper on the list (${onList.length}): an unsubscribed shopper's code stays free`);
 		// No reminder reached Erin, so her row counts none (the report reads reminders_sent); she has no consent from now on
 		const erin = rows.find((r) => r.email === 'erin.unsubscribed@example.com');
 		expect(erin?.reminders_sent === 0 && erin?.marketing_consent === false, `the unsubscribed shopper's row records reminders_sent ${erin?.reminders_sent}, marketing_consent ${erin?.marketing_consent}`);
@@ -463,6 +519,8 @@ export const cartEventsWebhook: Scenario = {
 		await expectRunSucceeded(shop, second, 'the second scheduled run');
 		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
 		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
+		const claimsAfter = await claimedCoupons(shop);
+		expect(claimsAfter.size === claims.size, `the second run claimed codes: ${JSON.stringify([...claimsAfter])}`);
 		const erinAgain = (await dataTableRows(shop)).find((r) => r.email === 'erin.unsubscribed@example.com');
 		expect(erinAgain?.last_reason === 'no_consent', `the second run decided the unsubscribed shopper's cart ${erinAgain?.last_decision}/${erinAgain?.last_reason}, expected skip/no_consent`);
 		// ... and nothing of it in the workflow's static data, which n8n would load and save whole with every execution
@@ -498,6 +556,6 @@ export const cartEventsWebhook: Scenario = {
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; Erin counted no reminder; report page 401 without login, then ${Object.entries(before.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her; report page after: ${Object.entries(after.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; coupons ${[...claims.keys()].join(', ')} claimed once each by Alice and Grace; Erin counted no reminder and claimed no code; report page 401 without login, then ${Object.entries(before.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her; report page after: ${Object.entries(after.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}`;
 	},
 };
