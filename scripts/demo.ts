@@ -4,9 +4,9 @@
  * Provisions a real n8n 2.41.1 (cached in .cache/, the same provisioning as the end-to-end tests), installs the
  * packed package as users do, starts the Constant Contact stand-in, creates an owner account, imports the
  * "Cart events by webhook" template with a credential connected to the stand-in (its Signed Recovery Link turned on
- * with a Cart Link Secret credential), sends realistic cart events with their items, waits for the scheduled
- * reminder run and prints what happened to each cart: the decision, the items summary and whether the shop's
- * snippet verifies the signed link. Then Alice orders, and the demo prints what the report page credits to the
+ * with a Cart Link Secret credential, and its coupons), sends realistic cart events with their items, waits for the scheduled
+ * reminder run and prints what happened to each cart: the decision, the items summary, whether the shop's
+ * snippet verifies the signed link, and the coupon code from the template's pool (turned on, with codes seeded). Then Alice orders, and the demo prints what the report page credits to the
  * reminder, where the page is and its login. Then n8n stays up at http://localhost:5678 (or the next free port)
  * until Ctrl-C.
  *
@@ -136,6 +136,7 @@ async function main(): Promise<number> {
 					'automation entries': o.automationEntries,
 					items: o.automationEntries ? (emailFields[i].ac_items_summary ?? '-') : '-',
 					link: links[i],
+					coupon: o.automationEntries ? (emailFields[i].ac_coupon_code ?? '-') : '-',
 				})),
 			),
 		);
@@ -158,7 +159,10 @@ async function main(): Promise<number> {
 		if (mismatches.length) console.log(`\nUnexpected decisions for ${mismatches.map((c) => c.event.cart_id).join(', ')}`);
 		const refused = carts.filter((_, i) => links[i] !== '-' && links[i] !== 'verified');
 		if (refused.length) console.log(`\nThe shop's snippet did not verify the links of ${refused.map((c) => c.event.cart_id).join(', ')}`);
-		if (run.status !== 'success' || mismatches.length || stillOnList || refused.length || !recovered.ok) {
+		const coupons = carts.flatMap((_, i) => (outcomes[i].automationEntries ? [emailFields[i].ac_coupon_code ?? ''] : []));
+		const couponsOk = coupons.every(Boolean) && new Set(coupons).size === coupons.length;
+		if (!couponsOk) console.log(`\nCoupon codes missing or handed out twice: ${JSON.stringify(coupons)}`);
+		if (run.status !== 'success' || mismatches.length || stillOnList || refused.length || !recovered.ok || !couponsOk) {
 			await cleanUp();
 			return 1;
 		}

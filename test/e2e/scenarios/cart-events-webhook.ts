@@ -297,7 +297,7 @@ export function recoveredLine(email: string, row: Record<string, any> | undefine
 	const credited = page.steps.filter((s) => s.recovered > 0);
 	if (page.tiles['Carts recovered'] !== '1' || credited.length !== 1) return { ok: false, line: `${email} ordered ${amount}: NOT credited to a reminder (${reportSummary(page)})` };
 	const minutes = (Date.parse(row.completed_at) - Date.parse(row.last_reminded_at)) / 60_000;
-	const after = minutes < 60 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
+	const after = minutes < 1 ? `${Math.round(minutes * 60)} s` : minutes < 60 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
 	return { ok: true, line: `${email} ordered ${amount}: recovered, reminder ${credited[0].step}, ${after} after it (the report page: ${page.tiles['Recovered revenue']} recovered revenue)` };
 }
 
@@ -391,7 +391,7 @@ export async function demoMorning(
 	await step('importing the connected credential with n8n import:credentials', 'usually 10–30 s', () => n8n.importCredentials([credential, linkSecret.entry]));
 	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance; a Cart Link Secret credential turns on the signed recovery links`);
 
-	say('n8n starts twice: first to create the owner account and the Data table "abandoned_carts", then with the "Cart events by webhook" template active');
+	say('n8n starts twice: first to create the owner account and the Data tables "abandoned_carts" and "cart_coupons", then with the "Cart events by webhook" template active');
 	const shop = await step("starting n8n until the template's webhook and schedule are live", 'usually 30–90 s', () =>
 		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, {
 			workflowId: options.workflowId,
