@@ -3,9 +3,12 @@
  *
  * Provisions a real n8n 2.41.1 (cached in .cache/, the same provisioning as the end-to-end tests), installs the
  * packed package as users do, starts the Constant Contact stand-in, creates an owner account, imports the
- * "Cart events by webhook" template with a credential connected to the stand-in, sends realistic cart events,
- * waits for the scheduled reminder run and prints what happened to each cart. Then n8n stays up at
- * http://localhost:5678 (or the next free port) until Ctrl-C.
+ * "Cart events by webhook" template with a credential connected to the stand-in (its Signed Recovery Link turned on
+ * with a Cart Link Secret credential, and its coupons), sends realistic cart events with their items, waits for the scheduled
+ * reminder run and prints what happened to each cart: the decision, the items summary, whether the shop's
+ * snippet verifies the signed link, and the coupon code from the template's pool (turned on, with codes seeded). Then Alice orders, and the demo prints what the report page credits to the
+ * reminder, where the page is and its login. Then n8n stays up at http://localhost:5678 (or the next free port)
+ * until Ctrl-C.
  *
  *   npm run demo               interactive: leaves n8n running
  *   npm run demo -- --once     prints the table and exits 0 (CI)
@@ -73,7 +76,8 @@ async function main(): Promise<number> {
 	const { OWNER } = await import('../test/e2e/rest');
 	const { template } = await import('../test/e2e/workflows');
 	const webhook = await import('../test/e2e/scenarios/cart-events-webhook');
-	const { listMemberships } = await import('../test/e2e/carts');
+	const { customFieldsOf, listMemberships } = await import('../test/e2e/carts');
+	const { shopVerifiesLink } = await import('../test/support/shopVerifiesLink');
 
 	say(`provisioning n8n ${DEMO_VERSION} (first time: several minutes, with progress every few seconds; cached in ${CACHE_DIR} after that)`);
 	const installation = await provisionN8n(DEMO_VERSION);
@@ -104,30 +108,41 @@ async function main(): Promise<number> {
 			return code;
 		}
 
-		const { standIn, account, shop, carts, run } = await webhook.demoMorning(context, n8n, {
+		const { standIn, account, shop, carts, run, linkSecret } = await webhook.demoMorning(context, n8n, {
 			scheduleSeconds: SCHEDULE_SECONDS,
 			workflowId: 'demoCartEvents01',
 			say,
 			step: waitFor,
 		});
 		const outcomes = webhook.outcomes(carts, await webhook.dataTableRows(shop), standIn, account);
+		// What the email gets from Constant Contact's custom fields, for the shoppers on the list
+		const emailFields = carts.map((c) => customFieldsOf(standIn, String(c.event.email)));
+		const links = carts.map((c, i) => {
+			const link = emailFields[i].ac_recovery_url;
+			if (!outcomes[i].automationEntries || !link) return '-';
+			const check = shopVerifiesLink(link, linkSecret.secret);
+			return check.verified ? (check.cartId === c.event.cart_id ? 'verified' : `verified for ${check.cartId}!`) : check.reason;
+		});
 
 		console.log(`\nScheduled run ${run.id}: ${run.status}\n`);
 		console.log(
 			table(
-				outcomes.map((o) => ({
+				outcomes.map((o, i) => ({
 					cart: o.cart,
 					'what the shopper did': o.label,
 					decision: o.decision,
 					reason: o.reason,
 					'Constant Contact status': o.constantContact,
 					'automation entries': o.automationEntries,
+					items: o.automationEntries ? (emailFields[i].ac_items_summary ?? '-') : '-',
+					link: links[i],
+					coupon: o.automationEntries ? (emailFields[i].ac_coupon_code ?? '-') : '-',
 				})),
 			),
 		);
 		const alice = carts[0].event;
-		const order = await webhook.takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'demo-order-1' });
-		say(`${alice.email} placed an order (the webhook answered ${order.answer.status} at once)`);
+		const order = await webhook.takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'demo-order-1', total: webhook.ALICE_ORDER_TOTAL });
+		say(`${alice.email} placed an order of ${webhook.ALICE_ORDER_TOTAL.toFixed(2)} ${alice.currency} (the webhook answered ${order.answer.status} at once)`);
 		const removal = await waitFor(
 			`waiting for the scheduled run that takes ${alice.email} off the list`,
 			`usually under ${SCHEDULE_SECONDS + 10} s`,
@@ -135,15 +150,26 @@ async function main(): Promise<number> {
 		);
 		const stillOnList = removal.status !== 'success' || listMemberships(standIn, String(alice.email)).includes(account.reminderListId);
 		console.log(`\nThen ${alice.email} placed an order: after the next scheduled run she is ${stillOnList ? 'STILL' : 'no longer'} on "${webhook.REMINDER_LIST}", so the automation sends her nothing more.`);
+		// What n8n made of the order: the report page's figures (the filter's Recovery Report over the table's rows)
+		const report = await webhook.reportPage(shop);
+		const recovered = webhook.recoveredLine(String(alice.email), (await webhook.dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id), report);
+		console.log(recovered.line);
 
 		const mismatches = carts.filter((c, i) => c.expected.decision !== outcomes[i].decision || c.expected.reason !== outcomes[i].reason);
 		if (mismatches.length) console.log(`\nUnexpected decisions for ${mismatches.map((c) => c.event.cart_id).join(', ')}`);
-		if (run.status !== 'success' || mismatches.length || stillOnList) {
+		const refused = carts.filter((_, i) => links[i] !== '-' && links[i] !== 'verified');
+		if (refused.length) console.log(`\nThe shop's snippet did not verify the links of ${refused.map((c) => c.event.cart_id).join(', ')}`);
+		const coupons = carts.flatMap((_, i) => (outcomes[i].automationEntries ? [emailFields[i].ac_coupon_code ?? ''] : []));
+		const couponsOk = coupons.every(Boolean) && new Set(coupons).size === coupons.length;
+		if (!couponsOk) console.log(`\nCoupon codes missing or handed out twice: ${JSON.stringify(coupons)}`);
+		if (run.status !== 'success' || mismatches.length || stillOnList || refused.length || !recovered.ok || !couponsOk) {
 			await cleanUp();
 			return 1;
 		}
 		console.log(`\nn8n: ${url}  login ${OWNER.email} / ${OWNER.password}`);
 		console.log(`Workflow "${template(webhook.WEBHOOK_TEMPLATE).name}" (Overview), its executions, and the Data table "abandoned_carts".`);
+		console.log(`Report page: ${url}/webhook/${webhook.REPORT_PATH}  login ${shop.report.user} / ${shop.report.password}`);
+		console.log(`  ${webhook.reportSummary(report)}`);
 		say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 		if (once) {
 			await cleanUp();

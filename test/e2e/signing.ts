@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 
-import type { CredentialEntry } from './n8n';
+import type { CredentialEntry, WorkflowJson } from './n8n';
 import type { CredentialRef } from './workflows';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,4 +68,26 @@ export async function postSigned(baseUrl: string, path: string, event: unknown, 
 		/* plain text answer */
 	}
 	return { status, body, ms: Date.now() - started };
+}
+
+export const LINK_SECRET_CREDENTIAL_TYPE = 'cartLinkSecretApi';
+const ADD_NODE_TYPE_SUFFIX = '.addToAutoresponderList';
+
+/** The secret the recovery links are signed with, as the Cart Link Secret credential; another value than the shop's webhook secret. */
+export function newLinkSecret(id = 'linkSecretE2e01', name = 'Cart Link Secret (e2e)'): ShopSecret {
+	const secret = randomBytes(32).toString('hex');
+	return { secret, credential: { id, name }, entry: { id, name, type: LINK_SECRET_CREDENTIAL_TYPE, data: { secret } } };
+}
+
+/** Turns on Options → Signed Recovery Link (shipped off, with its URL Template filled in) in every Add Contact node, with this credential. */
+export function withSignedRecoveryLinks(workflow: WorkflowJson, credential: CredentialRef): WorkflowJson {
+	const copy = structuredClone(workflow);
+	const adds = copy.nodes.filter((n) => String(n.type).endsWith(ADD_NODE_TYPE_SUFFIX) && (n.parameters.operation ?? 'addContact') === 'addContact');
+	if (adds.length === 0) throw new Error(`workflow "${workflow.name}" has no Add Contact to List node to sign links in`);
+	for (const node of adds) {
+		if (!node.parameters.options?.signedRecoveryLinkSettings?.link?.urlTemplate) throw new Error(`"${node.name}" has no Signed Recovery Link URL Template`);
+		node.parameters.options.signedRecoveryLink = true;
+		node.credentials = { ...(node.credentials ?? {}), [LINK_SECRET_CREDENTIAL_TYPE]: credential };
+	}
+	return copy;
 }

@@ -122,7 +122,7 @@ describe('workflow templates', () => {
 
 	it('finds the webhooks the security checks below look at', () => {
 		const webhookCounts = Object.fromEntries(FILES.map((file) => [file, load(file).nodes.filter((n) => n.type === WEBHOOK).length]));
-		expect(webhookCounts).toMatchObject({ 'cart-events-webhook.json': 1, 'stop-reminders-on-order.json': 1 });
+		expect(webhookCounts).toMatchObject({ 'cart-events-webhook.json': 2, 'recovery-report-postgres.json': 1, 'stop-reminders-on-order.json': 1 });
 	});
 
 	describe.each(FILES)('%s', (file) => {
@@ -268,5 +268,50 @@ describe('coupons and counting in the SQL templates', () => {
 		expect(outputTargets(workflow, 'Record Order')).toEqual([['Count Recovered Orders']]);
 		expect(nodeNamed(workflow, 'Record Order').parameters).toMatchObject({ operation: 'recordOrder', memoryMode: 'dataSource' });
 		expect(nodeNamed(workflow, 'Count Recovered Orders').parameters.query).toBe(sqlSteps('recovery_counts.postgres.sql').get('Count Recovered Orders'));
+	});
+});
+
+describe('cart-events-webhook.json: items, signed link and report page', () => {
+	const workflow = load('cart-events-webhook.json');
+	const node = (name: string) => nodeNamed(workflow, name) as TemplateNode & { alwaysOutputData?: boolean; disabled?: boolean };
+
+	it('stores the line items as JSON text and has Cart Items read them back; the signed link ships off, ready to turn on', () => {
+		expect(node('Save Cart').parameters.columns.value.items_json).toContain('$json.body.items');
+		const options = node('Add to Autoresponder List').parameters.options;
+		expect(options.cartItems.settings.itemsField).toBe('items_json');
+		expect(options.signedRecoveryLink).toBe(false);
+		expect(options.signedRecoveryLinkSettings.link.urlTemplate).toContain('{token}');
+	});
+
+	it('counts in reminders_sent only reminders that reached the list, so the report never counts an unsubscribed shopper', () => {
+		const written = node('Save Reminder').parameters.columns.value;
+		expect(written.reminders_sent).toMatch(/^=\{\{ \$json\.reminder\.reminderSent \?/);
+		expect(written.last_reminded_at).toMatch(/^=\{\{ \$json\.reminder\.reminderSent \?/);
+	});
+
+	it('ships coupons off: the pool nodes disabled, codes handed out one per shopper by position, claimed only for shoppers who reached the list', () => {
+		const find = node('Find Free Coupons') as TemplateNode & { disabled?: boolean; executeOnce?: boolean; position: number[] };
+		const claim = node('Claim Coupon Codes') as TemplateNode & { disabled?: boolean };
+		const addCodes = node('Add Coupon Codes') as TemplateNode & { position: number[] };
+		expect([find.disabled, claim.disabled, find.executeOnce]).toEqual([true, true, true]);
+		expect([find.parameters.dataTableId.value, claim.parameters.dataTableId.value]).toEqual(['cart_coupons', 'cart_coupons']);
+		// n8n runs the upper branch first: the free codes are read before Add Coupon Codes hands them out
+		expect(outputTargets(workflow, 'Abandoned Cart Filter')[0].sort()).toEqual(['Add Coupon Codes', 'Find Free Coupons']);
+		expect(find.position[1]).toBeLessThan(addCodes.position[1]);
+		expect(addCodes.parameters.assignments.assignments[0].value).toContain("$('Find Free Coupons').all()[$itemIndex]");
+		expect(outputTargets(workflow, 'Mark Reminders Sent')[0].sort()).toEqual(['Claim Coupon Codes', 'Save Reminder']);
+		expect(claim.parameters.filters.conditions[0].keyValue).toContain('$json.reminder.reminderSent');
+		expect(node('Add to Autoresponder List').parameters.options.coupon).toBeUndefined();
+	});
+
+	it('serves the report page behind Basic Auth from every cart row, with the order totals Save Order keeps', () => {
+		expect(node('Report Page').parameters).toMatchObject({ httpMethod: 'GET', path: 'abandoned-cart-report', authentication: 'basicAuth', responseMode: 'responseNode' });
+		expect(outputTargets(workflow, 'Report Page')).toEqual([['Get All Carts']]);
+		expect(node('Get All Carts').parameters).toMatchObject({ operation: 'get', returnAll: true });
+		expect(node('Get All Carts').parameters.filters).toBeUndefined();
+		expect(node('Get All Carts').alwaysOutputData).toBe(true);
+		expect(node('Build Report Page').parameters).toMatchObject({ operation: 'recoveryReport', reportSource: 'cartRows' });
+		expect(outputTargets(workflow, 'Build Report Page')).toEqual([['Send Page']]);
+		expect(node('Save Order').parameters.columns.value.order_total).toContain('$json.body.total');
 	});
 });

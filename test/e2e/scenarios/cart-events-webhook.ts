@@ -4,38 +4,57 @@
  * through n8n's REST API as the editor does), the schedule finds due carts, and an order-placed event takes the
  * shopper off the list. The demo (`npm run demo`) runs the same flow, so the pieces are exported.
  */
+import { randomBytes } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FakeConstantContact } from '../../fake-constant-contact';
 import { cartEvent, cartRow } from '../../support/carts';
+import { shopVerifiesLink, tamperedLink } from '../../support/shopVerifiesLink';
 import { authorizationCodeDance } from '../../support/oauth';
 import { customFieldsOf, listMemberships, permissionOf } from '../carts';
-import { delay, type N8nInstance, type WorkflowJson } from '../n8n';
+import { delay, type CredentialEntry, type N8nInstance, type WorkflowJson } from '../n8n';
 import { credentialEntry } from '../oauth';
 import { waitUntilReady } from '../readiness';
 import { N8nRest } from '../rest';
 import { expect, type Scenario, type ScenarioContext } from '../scenario';
-import { newShopSecret, postSigned, type ShopSecret } from '../signing';
+import { newLinkSecret, newShopSecret, postSigned, withSignedRecoveryLinks, type ShopSecret } from '../signing';
 import { template, useCredentials, withScheduleEverySeconds, type CredentialRef } from '../workflows';
 import { connectedN8n } from './credential';
+import { getPage, stepRowsOf, tilesOf, type Answer } from './recovery-report';
 
 export const WEBHOOK_TEMPLATE = 'cart-events-webhook.json';
 export const WEBHOOK_TEMPLATE_TRIGGER = 'Every 15 Minutes';
 export const WEBHOOK_PATH = 'cart-events';
 export const REMINDER_LIST = 'Abandoned cart reminders';
+/** The template's second trigger: the password-protected report page (GET, Basic Auth). */
+export const REPORT_PATH = 'abandoned-cart-report';
+const REPORT_WEBHOOK_NODE = 'Report Page';
 const DATA_TABLE_NODE = 'n8n-nodes-base.dataTable';
 
-/** The Data table the template names, with the columns its nodes write and filter on (the template is the source). */
-export function dataTableSpec(): { name: string; columns: Array<{ name: string; type: string }> } {
+export const CARTS_TABLE = 'abandoned_carts';
+/** The demo shop's coupon pool: more codes than shoppers due, so a code handed out twice would show. */
+export const DEMO_COUPON_CODES = ['TEA10-ALDER', 'TEA10-BIRCH', 'TEA10-CEDAR', 'TEA10-DAHLIA', 'TEA10-ELM'];
+/** The optional coupon pool (off as shipped): one row per code, `cart_id` and `claimed_at` written when claimed. */
+export const COUPONS_TABLE = 'cart_coupons';
+
+export interface DataTableSpec {
+	name: string;
+	columns: Array<{ name: string; type: string }>;
+}
+
+/** The Data tables the template names, each with the columns its nodes write and filter on (the template is the source). */
+export function dataTableSpecs(): DataTableSpec[] {
 	const workflow = template(WEBHOOK_TEMPLATE);
-	const columns = new Map<string, string>();
-	let name = '';
+	const tables = new Map<string, Map<string, string>>();
 	for (const node of workflow.nodes.filter((n) => n.type === DATA_TABLE_NODE)) {
-		name = String(node.parameters.dataTableId.value);
+		const name = String(node.parameters.dataTableId.value);
+		const columns = tables.get(name) ?? new Map<string, string>();
+		tables.set(name, columns);
 		for (const column of node.parameters.columns?.schema ?? []) columns.set(column.id, column.type);
 		for (const condition of node.parameters.filters?.conditions ?? []) if (!columns.has(condition.keyName)) columns.set(condition.keyName, 'string');
 	}
-	return { name, columns: [...columns].map(([column, type]) => ({ name: column, type })) };
+	return [...tables].map(([name, columns]) => ({ name, columns: [...columns].map(([column, type]) => ({ name: column, type })) }));
 }
 
 /** Zones from west to east; the one whose local hour falls in `hours` is picked, so timing never depends on the clock. */
@@ -52,8 +71,19 @@ export function zoneWithLocalHour(hours: number[], at = new Date()): string {
 export interface DemoCart {
 	label: string;
 	event: Record<string, unknown>;
-	expected: { decision: 'send' | 'wait' | 'skip'; reason: string; reachesList: boolean };
+	expected: { decision: 'send' | 'wait' | 'skip'; reason: string; reachesList: boolean; itemsSummary: string; cartTotal: string };
 }
+
+/** A small tea shop's line items, as the shop's cart event sends them. */
+const item = (name: string, quantity: number, price: number, slug: string) => ({
+	name,
+	quantity,
+	price,
+	image_url: `https://shop.example.com/img/${slug}.jpg`,
+	product_url: `https://shop.example.com/p/${slug}`,
+});
+const MUGS_AND_TOWEL = { item_count: 3, items: [item('Blue Mug', 2, 24.95, 'blue-mug'), item('Linen Tea Towel', 1, 40, 'tea-towel')] };
+const MUGS_AND_TOWEL_SUMMARY = '2 × Blue Mug and Linen Tea Towel';
 
 /** A realistic morning in a small shop; the template's quiet hours are 21:00-08:00 in the shopper's zone. */
 export function demoCarts(now = new Date()): DemoCart[] {
@@ -62,15 +92,33 @@ export function demoCarts(now = new Date()): DemoCart[] {
 	const night = zoneWithLocalHour([1, 2, 3, 4, 5], now);
 	const cart = (id: string, email: string, firstName: string, fields: IDataObject) =>
 		cartEvent(cartRow({ id, email, first_name: firstName, item_count: 2, total: '89.90', currency: 'USD', timezone: day }, { now: now.getTime() }), fields);
+	const usual = { itemsSummary: MUGS_AND_TOWEL_SUMMARY, cartTotal: '$89.90' };
 	return [
-		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120) }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
-		{ label: 'recent (10 min)', event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19 }), expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false } },
-		{ label: 'purchased', event: cart('demo-1003', 'carol.buyer@example.com', 'Carol', { updated_at: ago(180), status: 'paid', total: 240 }), expected: { decision: 'skip', reason: 'purchase_status', reachesList: false } },
-		{ label: 'no consent', event: cart('demo-1004', 'dave.noconsent@example.com', 'Dave', { updated_at: ago(180), accepts_marketing: false }), expected: { decision: 'skip', reason: 'no_consent', reachesList: false } },
-		{ label: 'unsubscribed in CC', event: cart('demo-1005', 'erin.unsubscribed@example.com', 'Erin', { updated_at: ago(150) }), expected: { decision: 'send', reason: 'step_due', reachesList: false } },
-		{ label: 'bad email', event: cart('demo-1006', 'not-an-email', 'Typo', { updated_at: ago(200) }), expected: { decision: 'skip', reason: 'invalid_email', reachesList: false } },
-		{ label: `night in ${night}`, event: cart('demo-1007', 'kenji.night@example.com', 'Kenji', { updated_at: ago(180), timezone: night }), expected: { decision: 'wait', reason: 'quiet_hours', reachesList: false } },
-		{ label: 'existing customer', event: cart('demo-1008', 'grace.customer@example.com', 'Grace', { updated_at: ago(300), total: 129.99, item_count: 4 }), expected: { decision: 'send', reason: 'step_due', reachesList: true } },
+		{ label: 'abandoned 2 h ago', event: cart('demo-1001', 'alice.shopper@example.com', 'Alice', { updated_at: ago(120), ...MUGS_AND_TOWEL }), expected: { decision: 'send', reason: 'step_due', reachesList: true, ...usual } },
+		{
+			label: 'recent (10 min)',
+			event: cart('demo-1002', 'bob.browser@example.com', 'Bob', { updated_at: ago(10), total: 19, item_count: 1, items: [item('Tea Sampler', 1, 19, 'tea-sampler')] }),
+			expected: { decision: 'wait', reason: 'not_abandoned_yet', reachesList: false, itemsSummary: 'Tea Sampler', cartTotal: '$19.00' },
+		},
+		{
+			label: 'purchased',
+			event: cart('demo-1003', 'carol.buyer@example.com', 'Carol', { updated_at: ago(180), status: 'paid', total: 240, item_count: 1, items: [item('Cast Iron Teapot', 1, 240, 'cast-iron-teapot')] }),
+			expected: { decision: 'skip', reason: 'purchase_status', reachesList: false, itemsSummary: 'Cast Iron Teapot', cartTotal: '$240.00' },
+		},
+		{ label: 'no consent', event: cart('demo-1004', 'dave.noconsent@example.com', 'Dave', { updated_at: ago(180), accepts_marketing: false, ...MUGS_AND_TOWEL }), expected: { decision: 'skip', reason: 'no_consent', reachesList: false, ...usual } },
+		{ label: 'unsubscribed in CC', event: cart('demo-1005', 'erin.unsubscribed@example.com', 'Erin', { updated_at: ago(150), ...MUGS_AND_TOWEL }), expected: { decision: 'send', reason: 'step_due', reachesList: false, ...usual } },
+		{ label: 'bad email', event: cart('demo-1006', 'not-an-email', 'Typo', { updated_at: ago(200), ...MUGS_AND_TOWEL }), expected: { decision: 'skip', reason: 'invalid_email', reachesList: false, ...usual } },
+		{ label: `night in ${night}`, event: cart('demo-1007', 'kenji.night@example.com', 'Kenji', { updated_at: ago(180), timezone: night, ...MUGS_AND_TOWEL }), expected: { decision: 'wait', reason: 'quiet_hours', reachesList: false, ...usual } },
+		{
+			label: 'existing customer',
+			event: cart('demo-1008', 'grace.customer@example.com', 'Grace', {
+				updated_at: ago(300),
+				total: 129.99,
+				item_count: 4,
+				items: [item('Ceramic Teapot', 1, 59.99, 'ceramic-teapot'), item('Blue Mug', 2, 24.95, 'blue-mug'), item('Matcha Whisk', 1, 20.1, 'matcha-whisk')],
+			}),
+			expected: { decision: 'send', reason: 'step_due', reachesList: true, itemsSummary: 'Ceramic Teapot, 2 × Blue Mug and Matcha Whisk', cartTotal: '$129.99' },
+		},
 	];
 }
 
@@ -88,22 +136,81 @@ export function seedDemoAccount(standIn: FakeConstantContact): DemoAccount {
 	return { reminderListId: String(reminders.list_id), customersListId: String(customers.list_id) };
 }
 
-/** Every Data table node pointed at the table by id, as after picking it "From List" in the editor. */
-export function withDataTablePicked(workflow: WorkflowJson, tableId: string, tableName: string): WorkflowJson {
+/** Every Data table node pointed at its table by id (name -> id), as after picking it "From List" in the editor. */
+export function withDataTablePicked(workflow: WorkflowJson, tableIds: Record<string, string>): WorkflowJson {
 	const copy = structuredClone(workflow);
 	for (const node of copy.nodes.filter((n) => n.type === DATA_TABLE_NODE)) {
-		node.parameters.dataTableId = { __rl: true, mode: 'list', value: tableId, cachedResultName: tableName };
+		const name = String(node.parameters.dataTableId.value);
+		if (!tableIds[name]) throw new Error(`no Data table "${name}" was created for "${node.name}"`);
+		node.parameters.dataTableId = { __rl: true, mode: 'list', value: tableIds[name], cachedResultName: name };
 	}
+	return copy;
+}
+
+/** The Coupon option of Add to Autoresponder List as the template's note says to set it. */
+const COUPON_OPTION = { settings: { codeField: 'coupon_code', fromStep: 1, minimumCartTotal: 0 } };
+
+/** Coupons on, as the note "Optional: a coupon code" says: its two Data table nodes enabled, the Coupon option set. */
+export function withCouponsOn(workflow: WorkflowJson): WorkflowJson {
+	const copy = structuredClone(workflow);
+	for (const name of ['Find Free Coupons', 'Claim Coupon Codes']) {
+		const node = copy.nodes.find((n) => n.name === name);
+		if (!node) throw new Error(`${WEBHOOK_TEMPLATE} has no node named ${name}`);
+		delete node.disabled;
+	}
+	for (const node of copy.nodes.filter((n) => String(n.type).endsWith('.addToAutoresponderList') && n.parameters.operation === 'addContact')) {
+		node.parameters.options = { ...(node.parameters.options ?? {}), coupon: COUPON_OPTION };
+	}
+	return copy;
+}
+
+/** Loads codes into the coupon pool, as a shop does in Data tables (the REST call the editor's table view makes). */
+export async function seedCoupons(shop: CartEventsShop, codes: string[]): Promise<void> {
+	await shop.rest.json('POST', `/rest/projects/${shop.projectId}/data-tables/${shop.couponTableId}/insert`, { data: codes.map((code) => ({ code })), returnType: 'count' });
+}
+
+/** The pool's claimed codes: code -> the cart it was claimed for. */
+export async function claimedCoupons(shop: CartEventsShop): Promise<Map<string, string>> {
+	const page = await shop.rest.json<{ data: Array<Record<string, any>> }>('GET', `/rest/projects/${shop.projectId}/data-tables/${shop.couponTableId}/rows?take=1000`);
+	return new Map(page.data.filter((row) => row.cart_id).map((row) => [String(row.code), String(row.cart_id)]));
+}
+
+/** Where the report page is and the Basic Auth login it asks for (the demo prints it for the user). */
+export interface ReportLogin {
+	url: string;
+	user: string;
+	password: string;
+	/** The Authorization header of that login. */
+	authorization: string;
+}
+
+/** A fresh Basic Auth credential for the report page, as a marketer would create it. */
+function newReportLogin(): { entry: CredentialEntry; user: string; password: string } {
+	const user = 'marketing';
+	const password = randomBytes(18).toString('base64url');
+	return { user, password, entry: { id: 'reportLoginE2e01', name: 'Report page login', type: 'httpBasicAuth', data: { user, password } } };
+}
+
+/** The Report Page webhook pointed at the Basic Auth credential (the template ships without credentials). */
+function withReportLogin(workflow: WorkflowJson, credential: CredentialRef): WorkflowJson {
+	const copy = structuredClone(workflow);
+	const webhook = copy.nodes.find((n) => n.name === REPORT_WEBHOOK_NODE);
+	if (!webhook) throw new Error(`${WEBHOOK_TEMPLATE} has no node named ${REPORT_WEBHOOK_NODE}`);
+	webhook.credentials = { httpBasicAuth: { id: credential.id, name: credential.name } };
 	return copy;
 }
 
 export interface CartEventsShop {
 	rest: N8nRest;
+	/** The report page and its login. */
+	report: ReportLogin;
 	/** The secret the shop signs its webhook requests with (also in n8n as the Shop Webhook Secret credential). */
 	secret: string;
 	workflowId: string;
 	projectId: string;
 	dataTableId: string;
+	/** The coupon pool's table (created with the others; the template uses it only with coupons on). */
+	couponTableId: string;
 }
 
 /**
@@ -123,22 +230,75 @@ export async function startCartEventsShop(
 	const rest = new N8nRest(n8n);
 	await (options.owner ?? ((r) => r.setUpOwner()))(rest);
 	const project = await rest.json<{ id: string }>('GET', '/rest/projects/personal');
-	const spec = dataTableSpec();
-	const table = await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec);
+	const tableIds: Record<string, string> = {};
+	for (const spec of dataTableSpecs()) tableIds[spec.name] = (await rest.json<{ id: string }>('POST', `/rest/projects/${project.id}/data-tables`, spec)).id;
 	await n8n.stopProcess(setup);
-	await n8n.importCredentials([shopSecret.entry]);
+	const login = newReportLogin();
+	await n8n.importCredentials([shopSecret.entry, login.entry]);
 
 	const credentials = { constantContactOAuth2Api: credential, shopWebhookSecretApi: shopSecret.credential };
 	let workflow = withScheduleEverySeconds(useCredentials(template(WEBHOOK_TEMPLATE), credentials), WEBHOOK_TEMPLATE_TRIGGER, scheduleSeconds);
+	workflow = withReportLogin(workflow, login.entry);
 	// n8n 1.x finds a Data table only by id, as the editor stores it once the table is picked from the list.
-	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, table.id, spec.name);
+	if (n8n.installation.major < 2) workflow = withDataTablePicked(workflow, tableIds);
 	if (options.adjust) workflow = options.adjust(workflow);
 	await n8n.importWorkflow({ ...workflow, id: workflowId });
 	await n8n.activateWorkflow(workflowId);
 	await n8n.start();
 	await rest.login();
-	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH], workflows: [workflowId] }, { rest });
-	return { rest, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: table.id };
+	await waitUntilReady(n8n, { webhooks: [WEBHOOK_PATH, { path: REPORT_PATH, method: 'GET' }], workflows: [workflowId] }, { rest });
+	const report: ReportLogin = {
+		url: `${n8n.baseUrl}/webhook/${REPORT_PATH}`,
+		user: login.user,
+		password: login.password,
+		authorization: `Basic ${Buffer.from(`${login.user}:${login.password}`).toString('base64')}`,
+	};
+	return { rest, report, secret: shopSecret.secret, workflowId, projectId: project.id, dataTableId: tableIds[CARTS_TABLE], couponTableId: tableIds[COUPONS_TABLE] };
+}
+
+export interface ReportView extends Answer {
+	/** The page's tiles, label -> value ("Carts seen" -> "8"). */
+	tiles: Record<string, string>;
+	steps: Array<{ step: number; reminded: number; recovered: number }>;
+}
+
+/** The report page as a browser gets it, with the login or without. */
+export async function reportPage(shop: CartEventsShop, withLogin = true): Promise<ReportView> {
+	const answer = await getPage(shop.report.url, withLogin ? { authorization: shop.report.authorization } : {});
+	return { ...answer, tiles: tilesOf(answer.body), steps: stepRowsOf(answer.body) };
+}
+
+/** Fails unless the page answered with these tiles (the others are not checked). */
+export async function expectReport(shop: CartEventsShop, page: ReportView, tiles: Record<string, string>, when: string): Promise<void> {
+	if (page.status !== 200) {
+		const [last] = await shop.rest.executions(shop.workflowId);
+		const why = last && last.status !== 'success' ? await shop.rest.failureOf(last.id).catch(() => '') : '';
+		expect(false, `${when} the report page answered ${page.status}: ${page.body.slice(0, 300)} ${why}`);
+	}
+	expect(page.type.startsWith('text/html'), `${when} the report page came as "${page.type}", not text/html`);
+	const wrong = Object.entries(tiles).filter(([label, value]) => page.tiles[label] !== value);
+	expect(wrong.length === 0, `${when} the report page shows ${JSON.stringify(page.tiles)}; expected ${JSON.stringify(tiles)}`);
+}
+
+/** The report page's figures in one line: "Carts seen 8, reminders sent 2, recovered 1, revenue $89.90, rate 50.0 %". */
+export function reportSummary(page: ReportView): string {
+	if (page.status !== 200) return `the report page answered ${page.status}`;
+	const t = page.tiles;
+	return `Carts seen ${t['Carts seen']}, reminders sent ${t['Reminders sent']}, recovered ${t['Carts recovered']}, revenue ${t['Recovered revenue']}, rate ${t['Recovery rate']}`;
+}
+
+/**
+ * The demo's line about the one order it places, from what n8n computed: the step the report page credits, and the
+ * order's total and times as the template wrote them into the cart's row.
+ */
+export function recoveredLine(email: string, row: Record<string, any> | undefined, page: ReportView): { ok: boolean; line: string } {
+	if (!row?.completed_at) return { ok: false, line: `${email}'s order is not in the Data table` };
+	const amount = `${Number(row.order_total ?? row.total).toFixed(2)} ${row.currency}`;
+	const credited = page.steps.filter((s) => s.recovered > 0);
+	if (page.tiles['Carts recovered'] !== '1' || credited.length !== 1) return { ok: false, line: `${email} ordered ${amount}: NOT credited to a reminder (${reportSummary(page)})` };
+	const minutes = (Date.parse(row.completed_at) - Date.parse(row.last_reminded_at)) / 60_000;
+	const after = minutes < 1 ? `${Math.round(minutes * 60)} s` : minutes < 60 ? `${Math.round(minutes)} min` : `${(minutes / 60).toFixed(1)} h`;
+	return { ok: true, line: `${email} ordered ${amount}: recovered, reminder ${credited[0].step}, ${after} after it (the report page: ${page.tiles['Recovered revenue']} recovered revenue)` };
 }
 
 export async function dataTableRows(shop: CartEventsShop): Promise<Array<Record<string, any>>> {
@@ -203,6 +363,8 @@ export interface DemoMorning {
 	carts: DemoCart[];
 	/** The first scheduled run after the carts arrived: the one that decided them. */
 	run: { id: string; status: string; startedAt: string };
+	/** The Cart Link Secret the links are signed with (the shop checks them with it). */
+	linkSecret: ShopSecret;
 }
 
 /**
@@ -225,13 +387,19 @@ export async function demoMorning(
 	const account = seedDemoAccount(standIn);
 	const tokens = await authorizationCodeDance(standIn, `${n8n.baseUrl}/rest/oauth2-credential/callback`);
 	const credential = credentialEntry(standIn, tokens, 'demoConstantContact', 'Constant Contact (demo stand-in)');
-	await step('importing the connected credential with n8n import:credentials', 'usually 10–30 s', () => n8n.importCredentials([credential]));
-	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance`);
+	const linkSecret = newLinkSecret('demoLinkSecret01', 'Cart Link Secret (demo)');
+	await step('importing the connected credential with n8n import:credentials', 'usually 10–30 s', () => n8n.importCredentials([credential, linkSecret.entry]));
+	say(`Constant Contact stand-in at ${standIn.baseUrl}; credential connected by the OAuth dance; a Cart Link Secret credential turns on the signed recovery links`);
 
-	say('n8n starts twice: first to create the owner account and the Data table "abandoned_carts", then with the "Cart events by webhook" template active');
+	say('n8n starts twice: first to create the owner account and the Data tables "abandoned_carts" and "cart_coupons", then with the "Cart events by webhook" template active');
 	const shop = await step("starting n8n until the template's webhook and schedule are live", 'usually 30–90 s', () =>
-		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, { workflowId: options.workflowId }),
+		startCartEventsShop(n8n, { id: credential.id, name: credential.name }, seconds, {
+			workflowId: options.workflowId,
+			adjust: (workflow) => withCouponsOn(withSignedRecoveryLinks(workflow, linkSecret.credential)),
+		}),
 	);
+	await seedCoupons(shop, DEMO_COUPON_CODES);
+	say(`coupons on (the template ships them off): ${DEMO_COUPON_CODES.length} codes in the Data table "${COUPONS_TABLE}"`);
 	const carts = demoCarts();
 	const sent = await step(
 		`waiting for the next ${seconds}-second schedule tick, then sending ${carts.length} cart events to ${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`,
@@ -242,7 +410,7 @@ export async function demoMorning(
 	const run = await step('waiting for the scheduled reminder run to finish', `usually under ${seconds + 10} s`, () =>
 		scheduledRunAfter(shop, sent, (seconds + 90) * 1000),
 	);
-	return { standIn, account, shop, carts, run };
+	return { standIn, account, shop, carts, run, linkSecret };
 }
 
 export interface CartOutcome {
@@ -274,6 +442,10 @@ export function outcomes(carts: DemoCart[], rows: Array<Record<string, any>>, st
 }
 
 const SCHEDULE_SECONDS = 30;
+/** What Alice's order comes to (the order event's total, the report's revenue). */
+export const ALICE_ORDER_TOTAL = 89.9;
+/** The template's Signed Recovery Link → URL Template, before the token. */
+const SIGNED_LINK_PREFIX = 'https://shop.example.com/cart/restore?token=v1.';
 
 /**
  * What workflows/README.md tells n8n 1.x users of the webhook template to set. n8n 1.x's default SQLite driver (one
@@ -291,7 +463,12 @@ export const cartEventsWebhook: Scenario = {
 	async run(context) {
 		const { n8n, standIn, credential } = await connectedN8n(context, DATA_TABLE_SQLITE_ENV);
 		const account = seedDemoAccount(standIn);
-		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS);
+		// The template ships Signed Recovery Link off (it needs a Cart Link Secret credential); the shop turns it on
+		const linkSecret = newLinkSecret();
+		await n8n.importCredentials([linkSecret.entry]);
+		// ... and so are coupons (two Data table nodes and the Coupon option), with a pool of codes
+		const shop = await startCartEventsShop(n8n, credential, SCHEDULE_SECONDS, { adjust: (w) => withCouponsOn(withSignedRecoveryLinks(w, linkSecret.credential)) });
+		await seedCoupons(shop, DEMO_COUPON_CODES);
 		const carts = demoCarts();
 		const sent = await sendCartEvents(shop, carts.map((c) => c.event), SCHEDULE_SECONDS);
 		const first = await scheduledRunAfter(shop, sent, (SCHEDULE_SECONDS + 60) * 1000);
@@ -307,13 +484,33 @@ export const cartEventsWebhook: Scenario = {
 			expect(got.automationEntries === (expected.reachesList ? 1 : 0), `${event.email} entered the automation ${got.automationEntries} times`);
 			if (expected.reachesList) {
 				const fields = customFieldsOf(standIn, String(event.email));
-				expect(fields.ac_recovery_url === event.recovery_url, `${event.email} has ac_recovery_url ${fields.ac_recovery_url}`);
-				expect(String(fields.ac_cart_total).startsWith(String(event.total)), `${event.email} has ac_cart_total ${fields.ac_cart_total}`);
+				// The shop's restore page checks the link with the Node.js snippet of docs/recovery-links.md
+				const link = String(fields.ac_recovery_url);
+				const check = shopVerifiesLink(link, linkSecret.secret);
+				expect(check.verified && check.cartId === event.cart_id, `${event.email}'s ac_recovery_url ${link} does not verify to ${event.cart_id}: ${JSON.stringify(check)}`);
+				expect(link.startsWith(SIGNED_LINK_PREFIX) && new URL(link).searchParams.get('utm_content') === 'step-1', `${event.email}'s link is not the signed one of step 1: ${link}`);
+				const forged = shopVerifiesLink(tamperedLink(link), linkSecret.secret);
+				expect(!forged.verified, `a tampered copy of ${event.email}'s link verified: ${JSON.stringify(forged)}`);
+				// Cart Items read the line items back from the row's items_json text (a Data table has no list type)
+				expect(fields.ac_items_summary === expected.itemsSummary, `${event.email} has ac_items_summary ${JSON.stringify(fields.ac_items_summary)}, expected ${JSON.stringify(expected.itemsSummary)}`);
+				expect(fields.ac_cart_total === expected.cartTotal, `${event.email} has ac_cart_total ${JSON.stringify(fields.ac_cart_total)}, expected ${expected.cartTotal}`);
+				expect(fields.ac_item1_name === (event.items as Array<{ name: string }>)[0].name && fields.ac_step === '1', `${event.email} has ac_item1_name ${fields.ac_item1_name}, ac_step ${fields.ac_step}`);
 				const row = rows.find((r) => r.cart_id === event.cart_id);
 				expect(row?.reminders_sent === 1, `the Data table row of ${event.cart_id} records ${row?.reminders_sent} reminders`);
 			}
 		}
 		expect(permissionOf(standIn, 'erin.unsubscribed@example.com') === 'unsubscribed', 'the unsubscribed shopper was resubscribed');
+		// Each shopper on the list holds a code of the pool, none twice, and the pool records exactly those claims
+		const claims = await claimedCoupons(shop);
+		const onList = carts.filter((c) => c.expected.reachesList);
+		for (const { event } of onList) {
+			const code = customFieldsOf(standIn, String(event.email)).ac_coupon_code;
+			expect(DEMO_COUPON_CODES.includes(code) && claims.get(code) === event.cart_id, `${event.email} has ac_coupon_code ${JSON.stringify(code)}, which the pool records as claimed by ${claims.get(code)}`);
+		}
+		expect(claims.size === onList.length, `the pool records ${claims.size} claims (${JSON.stringify([...claims])}); expected one per shopper on the list (${onList.length}): an unsubscribed shopper's code stays free`);
+		// No reminder reached Erin, so her row counts none (the report reads reminders_sent); she has no consent from now on
+		const erin = rows.find((r) => r.email === 'erin.unsubscribed@example.com');
+		expect(erin?.reminders_sent === 0 && erin?.marketing_consent === false, `the unsubscribed shopper's row records reminders_sent ${erin?.reminders_sent}, marketing_consent ${erin?.marketing_consent}`);
 		expect(standIn.control.permissionChanges().length === 0, `permissions changed: ${JSON.stringify(standIn.control.permissionChanges())}`);
 		expect(listMemberships(standIn, 'grace.customer@example.com').includes(account.customersListId), 'the existing customer lost their other list');
 
@@ -322,13 +519,23 @@ export const cartEventsWebhook: Scenario = {
 		await expectRunSucceeded(shop, second, 'the second scheduled run');
 		const entries = standIn.control.automationEntries({ listId: account.reminderListId }).length;
 		expect(entries === 2, `after two scheduled runs the automation has ${entries} entries instead of 2`);
+		const claimsAfter = await claimedCoupons(shop);
+		expect(claimsAfter.size === claims.size, `the second run claimed codes: ${JSON.stringify([...claimsAfter])}`);
+		const erinAgain = (await dataTableRows(shop)).find((r) => r.email === 'erin.unsubscribed@example.com');
+		expect(erinAgain?.last_reason === 'no_consent', `the second run decided the unsubscribed shopper's cart ${erinAgain?.last_decision}/${erinAgain?.last_reason}, expected skip/no_consent`);
 		// ... and nothing of it in the workflow's static data, which n8n would load and save whole with every execution
 		const staticData = JSON.stringify(await n8n.exportedStaticData(shop.workflowId));
 		expect(!staticData.includes('abandonedCartFilter:'), `the workflow's static data holds a reminder memory: ${staticData.slice(0, 300)}`);
 
+		// The report page: the marketer's login only; the figures the table holds (Erin reached no list, so 2 reminders)
+		const anonymous = await reportPage(shop, false);
+		expect(anonymous.status === 401 && !anonymous.body.includes('Carts seen'), `without the login the report page answered ${anonymous.status}: ${anonymous.body.slice(0, 200)}`);
+		const before = await reportPage(shop);
+		await expectReport(shop, before, { 'Carts seen': '8', 'Reminders sent': '2', 'Carts recovered': '0' }, 'before any order');
+
 		// Alice orders: the webhook marks her cart ordered at once; the next scheduled run takes her off the list.
 		const alice = carts[0].event;
-		const order = await takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001' });
+		const order = await takeOrder(shop, { cart_id: alice.cart_id, email: alice.email, order_id: 'order-7001', total: ALICE_ORDER_TOTAL });
 		expect(order.answer.status === 200, `the order-placed event answered ${order.answer.status}: ${JSON.stringify(order.answer.body).slice(0, 300)}`);
 		const aliceRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(aliceRow?.order_id === 'order-7001' && aliceRow?.completed_at, `Alice's cart row was not marked ordered: ${JSON.stringify(aliceRow)}`);
@@ -337,10 +544,18 @@ export const cartEventsWebhook: Scenario = {
 		expect(!listMemberships(standIn, String(alice.email)).includes(account.reminderListId), `${alice.email} is still on the list after her order and a scheduled run`);
 		const removedRow = (await dataTableRows(shop)).find((r) => r.cart_id === alice.cart_id);
 		expect(Boolean(removedRow?.removed_from_list_at) && String(removedRow?.contact_status).startsWith('removed'), `Alice's cart row does not record the removal: ${JSON.stringify(removedRow)}`);
+		// ... and the report page credits her order to the first reminder, with its total
+		const after = await reportPage(shop);
+		await expectReport(shop, after, { 'Carts seen': '8', 'Reminders sent': '2', 'Carts recovered': '1', 'Recovered revenue': '$89.90' }, "after Alice's order");
+		expect(removedRow?.order_total === ALICE_ORDER_TOTAL, `Save Order wrote order_total ${removedRow?.order_total}, expected the order event's total ${ALICE_ORDER_TOTAL}`);
+		const recovered = recoveredLine(String(alice.email), removedRow, after);
+		expect(recovered.ok, recovered.line);
+		const stepOne = after.steps.find((row) => row.step === 1);
+		expect(stepOne?.reminded === 2 && stepOne?.recovered === 1, `the report page's step rows are ${JSON.stringify(after.steps)}; expected reminder 1: 2 reminded, 1 recovered`);
 		const violations = standIn.control.contractViolations();
 		expect(violations.length === 0, `contract violations: ${JSON.stringify(violations).slice(0, 300)}`);
 
 		const summary = table.map((o) => `${o.cart.replace('demo-', '')}=${o.decision}:${o.reason}`).join(' ');
-		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her`;
+		return `Data table (node v1, created via REST; ${context.major < 2 ? 'picked by id: n8n 1.x does not find tables by name' : 'found by name as shipped'}): ${summary}; items summaries and signed links (verified by the docs' Node.js snippet, tampered one refused) for Alice and Grace; coupons ${[...claims.keys()].join(', ')} claimed once each by Alice and Grace; Erin counted no reminder and claimed no code; report page 401 without login, then ${Object.entries(before.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}; 2nd run sent nothing twice; order_placed marked Alice's cart at once, the next scheduled run removed her; report page after: ${Object.entries(after.tiles).map(([k, v]) => `${k} ${v}`).join(', ')}`;
 	},
 };

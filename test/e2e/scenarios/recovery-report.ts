@@ -102,14 +102,14 @@ export async function startReportPage(n8n: N8nInstance, db: TestDatabase, workfl
 	return { n8n, url: `${n8n.baseUrl}/webhook/${REPORT_PATH}`, authorization };
 }
 
-interface Answer {
+export interface Answer {
 	status: number;
 	type: string;
 	cacheControl: string;
 	body: string;
 }
 
-async function getPage(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+export async function getPage(url: string, headers: Record<string, string> = {}): Promise<Answer> {
 	const response = await fetch(url, { headers: { connection: 'close', ...headers } });
 	const body = await response.text();
 	return { status: response.status, type: response.headers.get('content-type') ?? '', cacheControl: response.headers.get('cache-control') ?? '', body };
@@ -141,8 +141,13 @@ function expectedFigures() {
 }
 
 /** The page's tiles, label -> value, as a reader sees them. */
-function tilesOf(html: string): Record<string, string> {
+export function tilesOf(html: string): Record<string, string> {
 	return Object.fromEntries([...html.matchAll(/<div class="tile"><b>([^<]*)<\/b><span>([^<]*)<\/span><\/div>/g)].map((m) => [m[2], m[1]]));
+}
+
+/** The page's per-step table, as [step, reminded, recovered] rows. */
+export function stepRowsOf(html: string): Array<{ step: number; reminded: number; recovered: number }> {
+	return [...html.matchAll(/<tr><td>Reminder (\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td>/g)].map((m) => ({ step: Number(m[1]), reminded: Number(m[2]), recovered: Number(m[3]) }));
 }
 
 /** Why the last execution of the workflow failed, when it did: said in the failure, so a run in CI explains itself. */
