@@ -6,12 +6,12 @@
  */
 import { DateTime, type Zone } from 'luxon';
 
-import { readPath, type CompiledPath } from '../shared/fieldPaths';
+import { readPath } from '../shared/fieldPaths';
 import { attributeOrder, type RemindedCart } from './attribution';
-import { isUnreadable, readReminderCount, readTotal, shown } from './readCart';
+import { isUnreadable, readReminderCount, readTime, readTotal, type Unreadable } from './readCart';
+import { idText } from './readOrder';
 import type { DailyFigures } from './recoveryReport';
 import type { CartRowSettings } from './settings';
-import { parseTimestamp } from './time';
 
 /** Daily figures added up one event at a time, on the calendar day of `zone`. */
 class DailyFiguresTally {
@@ -20,18 +20,10 @@ class DailyFiguresTally {
 	constructor(private readonly zone: Zone) {}
 
 	private dayOf(ms: number): DailyFigures {
-		const day = DateTime.fromMillis(ms, {
-			zone: this.zone,
-		}).toISODate() as string;
+		const day = DateTime.fromMillis(ms, { zone: this.zone }).toISODate() as string;
 		let figures = this.days.get(day);
 		if (!figures) {
-			figures = {
-				day,
-				cartsSeen: 0,
-				remindedByStep: {},
-				recoveredByStep: {},
-				recoveredRevenue: 0,
-			};
+			figures = { day, cartsSeen: 0, remindedByStep: {}, recoveredByStep: {}, recoveredRevenue: 0 };
 			this.days.set(day, figures);
 		}
 		return figures;
@@ -67,64 +59,38 @@ interface CartRowFacts {
 	order?: { orderedAt: number; total: number | null };
 }
 
-function timeOf(row: object, path: CompiledPath, settings: CartRowSettings, what: string): { ms: number | null } | { problem: string } {
-	const raw = readPath(row, path);
-	const parsed = parseTimestamp(raw, settings.sourceZone);
-	if (!parsed.ok)
-		return {
-			problem: `${what} "${shown(raw)}" in "${path.label}" ${parsed.problem}.`,
-		};
-	return { ms: parsed.ms };
+/** `Cart c1's order total "12,50" in "order_total" is not a number.`: one unreadable column of a cart row. */
+function unreadableColumn(what: string, { facts }: Unreadable): { problem: string } {
+	return { problem: `${what} "${facts.value}" in "${facts.field}" ${facts.detail}.` };
 }
 
 export function readCartRow(row: unknown, settings: CartRowSettings): CartRowFacts | { problem: string } {
-	if (row === null || typeof row !== 'object' || Array.isArray(row))
-		return {
-			problem: 'The item is not a cart row (its JSON is not an object).',
-		};
-	const { paths } = settings;
-	const rawId = readPath(row, paths.cartId);
-	const cartId = typeof rawId === 'string' || (typeof rawId === 'number' && Number.isFinite(rawId)) ? String(rawId).trim() : '';
-	if (!cartId)
-		return {
-			problem: `The cart row has no cart ID (field "${paths.cartId.label}").`,
-		};
-	const firstSeen = timeOf(row, paths.firstSeenAt, settings, `Cart ${cartId}'s first-seen time`);
-	if ('problem' in firstSeen) return firstSeen;
-	if (firstSeen.ms === null)
-		return {
-			problem: `Cart ${cartId} has no time it was first seen (field "${paths.firstSeenAt.label}").`,
-		};
-	const facts: CartRowFacts = { cartId, firstSeenAt: firstSeen.ms };
+	if (row === null || typeof row !== 'object' || Array.isArray(row)) return { problem: 'The item is not a cart row (its JSON is not an object).' };
+	const { paths, sourceZone } = settings;
+	const cartId = idText(readPath(row, paths.cartId));
+	if (cartId === null) return { problem: `The cart row has no cart ID (field "${paths.cartId.label}").` };
+	const firstSeen = readTime(row, paths.firstSeenAt, sourceZone);
+	if (isUnreadable(firstSeen)) return unreadableColumn(`Cart ${cartId}'s first-seen time`, firstSeen);
+	if (firstSeen.value === null) return { problem: `Cart ${cartId} has no time it was first seen (field "${paths.firstSeenAt.label}").` };
+	const facts: CartRowFacts = { cartId, firstSeenAt: firstSeen.value };
 
 	const steps = readReminderCount(row, paths.remindersSent);
-	if (isUnreadable(steps))
-		return {
-			problem: `Cart ${cartId}'s reminder count "${steps.facts.value}" in "${steps.facts.field}" is not a whole number of 0 or more.`,
-		};
-	const lastSent = timeOf(row, paths.lastRemindedAt, settings, `Cart ${cartId}'s last reminder time`);
-	if ('problem' in lastSent) return lastSent;
+	if (isUnreadable(steps)) return { problem: `Cart ${cartId}'s reminder count "${steps.facts.value}" in "${steps.facts.field}" is not a whole number of 0 or more.` };
+	const lastSent = readTime(row, paths.lastRemindedAt, sourceZone);
+	if (isUnreadable(lastSent)) return unreadableColumn(`Cart ${cartId}'s last reminder time`, lastSent);
 	if ((steps.value ?? 0) > 0) {
-		if (lastSent.ms === null)
-			return {
-				problem: `Cart ${cartId} counts ${steps.value} reminder(s) but not when the last went out (field "${paths.lastRemindedAt.label}").`,
-			};
-		facts.reminded = {
-			cartId,
-			steps: steps.value as number,
-			lastSentAt: lastSent.ms,
-		};
+		if (lastSent.value === null) {
+			return { problem: `Cart ${cartId} counts ${steps.value} reminder(s) but not when the last went out (field "${paths.lastRemindedAt.label}").` };
+		}
+		facts.reminded = { cartId, steps: steps.value as number, lastSentAt: lastSent.value };
 	}
 
-	const ordered = timeOf(row, paths.orderedAt, settings, `Cart ${cartId}'s order time`);
-	if ('problem' in ordered) return ordered;
-	if (ordered.ms !== null) {
+	const ordered = readTime(row, paths.orderedAt, sourceZone);
+	if (isUnreadable(ordered)) return unreadableColumn(`Cart ${cartId}'s order time`, ordered);
+	if (ordered.value !== null) {
 		const total = readTotal(row, paths.orderTotal);
-		if (isUnreadable(total))
-			return {
-				problem: `Cart ${cartId}'s order total "${total.facts.value}" in "${total.facts.field}" ${total.facts.detail}.`,
-			};
-		facts.order = { orderedAt: ordered.ms, total: total.value };
+		if (isUnreadable(total)) return unreadableColumn(`Cart ${cartId}'s order total`, total);
+		facts.order = { orderedAt: ordered.value, total: total.value };
 	}
 	return facts;
 }
@@ -134,13 +100,7 @@ export function readCartRow(row: unknown, settings: CartRowSettings): CartRowFac
  * reminders (steps 1 to Reminders Sent) is counted on that day. An order counts as recovered, on its own day and
  * credited to the last reminder, by the same rule as Record Order: after the last reminder, within the window.
  */
-export function cartRowFigures(
-	rows: unknown[],
-	settings: CartRowSettings,
-): {
-	days: DailyFigures[];
-	unreadable: Array<{ index: number; problem: string }>;
-} {
+export function cartRowFigures(rows: unknown[], settings: CartRowSettings): { days: DailyFigures[]; unreadable: Array<{ index: number; problem: string }> } {
 	const tally = new DailyFiguresTally(settings.reportZone);
 	const unreadable: Array<{ index: number; problem: string }> = [];
 	rows.forEach((row, index) => {
@@ -153,16 +113,7 @@ export function cartRowFigures(
 		const { reminded, order } = facts;
 		if (reminded) for (let step = 1; step <= reminded.steps; step++) tally.reminded(step, reminded.lastSentAt);
 		if (!order) return;
-		const attribution = attributeOrder(
-			{
-				cartId: facts.cartId,
-				email: null,
-				total: order.total,
-				orderedAt: order.orderedAt,
-			},
-			reminded,
-			settings.windowDays,
-		);
+		const attribution = attributeOrder({ cartId: facts.cartId, email: null, total: order.total, orderedAt: order.orderedAt }, reminded, settings.windowDays);
 		if (attribution.recovered && attribution.step !== null) tally.recovered(attribution.step, order.total ?? 0, order.orderedAt);
 	});
 	return { days: tally.figures(), unreadable };

@@ -181,7 +181,7 @@ export function readConsent(value: unknown): Consent {
 
 export type Read<T> = { value: T } | Unreadable;
 
-function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<number | null> {
+export function readTime(record: unknown, path: CompiledPath, sourceZone: Zone): Read<number | null> {
 	const raw = readPath(record, path);
 	const parsed = parseTimestamp(raw, sourceZone);
 	if (!parsed.ok) {

@@ -26,7 +26,8 @@ function timeOf(record: unknown, path: CompiledPath, zone: Zone, what: string): 
 	return { ms: parsed.ms };
 }
 
-function idOf(raw: unknown): string | null {
+/** An id given as text or a number, trimmed; null when there is none. */
+export function idText(raw: unknown): string | null {
 	if (typeof raw !== 'string' && !(typeof raw === 'number' && Number.isFinite(raw))) return null;
 	return String(raw).trim() || null;
 }
@@ -36,7 +37,7 @@ export function readOrder(record: unknown, paths: CompiledOrderPaths, zone: Zone
 	if (record === null || typeof record !== 'object' || Array.isArray(record)) {
 		return { problem: 'The item is not an order record (its JSON is not an object).' };
 	}
-	const cartId = idOf(readPath(record, paths.cartId));
+	const cartId = idText(readPath(record, paths.cartId));
 	const rawEmail = readPath(record, paths.email);
 	const email = typeof rawEmail === 'string' && rawEmail.trim() !== '' ? normalizeEmail(rawEmail) : null;
 	if (cartId === null && email === null) {
